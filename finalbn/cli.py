@@ -15,6 +15,7 @@ from fastai.learner import Learner
 from fastai.callback.progress import *
 from .pretrain import add_pretrain_args, pretrain_cli
 from .study import add_study_parser
+from .bench import add_bench_parser
 
 # %% auto #0
 __all__ = ['TABLES', 'smoke_learner', 'parse_seeds', 'build_configs', 'sweep', 'report', 'quick', 'configs', 'presets', 'smoke',
@@ -202,6 +203,7 @@ def parser():
     s = sub.add_parser('pretrain', help="build finalbn's embedded backbone weights (or your own) on the embedded leaves")
     add_pretrain_args(s).set_defaults(func=pretrain_cli)
     add_study_parser(sub)
+    add_bench_parser(sub)
     return p
 
 # %% ../nbs/11_cli.ipynb #a324fdac

@@ -1,5 +1,5 @@
 "The `finalbn` command as a user runs it: errors before any training, quick, report, configs."
-import subprocess, sys, sqlite3
+import json, subprocess, sys, sqlite3
 from pathlib import Path
 import pytest
 
@@ -59,3 +59,12 @@ def test_configs_and_presets():
     assert out.returncode==0 and len(out.stdout.strip().splitlines())==66   # two header lines + 64 ids
     out = finalbn('presets')
     assert out.returncode==0 and 'quick:' in out.stdout and 'paper:' in out.stdout
+
+def test_bench_quick(tmp_path):
+    "`finalbn bench` on a tiny config writes its JSON record and prints its table."
+    out = tmp_path/'bench.json'
+    r = finalbn('bench', '--quick', '--no-sweep', '--preset', 'scratch', '--set', 'size=16', 'epochs=1', 'n_major=100', 'ratio=20',
+                'n_valid=20', 'n_valid_minor=2', 'n_test=20', 'bs=16', '--reps', '3', '--out', out, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    rec = json.loads(out.read_text())
+    assert rec and 'load' in json.dumps(rec), list(rec)
