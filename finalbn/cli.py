@@ -88,7 +88,7 @@ def _run_sweep(args)->tuple:
     print(f"finalbn sweep: ran {len(todo)} runs in {time.perf_counter()-start:.1f}s; store holds {n_ok} ok and "
           f"{n_fail} failed of this sweep's {len(todo)+n_done}", flush=True)
     for r in df[df.status=='failed'].itertuples(): print(f"  failed: config {r.config_id} ({r.plant}, {r.arch}) seed {r.seed}: {r.reason}")
-    return cfgs, store
+    return cfgs, seeds, store
 
 def sweep(args):
     "Run the sweep the arguments describe into the store."
@@ -129,9 +129,9 @@ def quick(args):
     import matplotlib; matplotlib.use('Agg')
     from finalbn.report import results
     start = time.perf_counter()
-    cfgs, store = _run_sweep(args)
+    cfgs, seeds, store = _run_sweep(args)
     res = results(store)
-    res = res[res.key.isin({c.key for c in cfgs})]
+    res = res[res.key.isin({c.key for c in cfgs}) & res.seed.isin(seeds)]
     _report(res, args)
     print(f"finalbn quick: {time.perf_counter()-start:.1f}s in all")
 
