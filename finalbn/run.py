@@ -153,7 +153,9 @@ def failed_result(cfg:RunConfig, # the config that failed
 def run(cfg:RunConfig, # what to run
         threads:int|None=None, # torch CPU threads (None: leave as is)
         device:str|None=None, # 'cpu', 'cuda' or None (a GPU if there is one)
-        progress:bool=False)->dict: # show fastai's training bars and table
+        progress:bool=False, # show fastai's training bars and table
+        cbs=None, # `cbs(dls, split)` -> extra callbacks for the fit (e.g. to score every epoch)
+        extra=None)->dict: # `extra(learn, dls, split)` -> dict added to the record's `info` after a successful run
     "Train and test one configuration; return the result record (status 'ok' or 'failed')."
     start = time.perf_counter()
     if threads: torch.set_num_threads(threads)
@@ -171,16 +173,19 @@ def run(cfg:RunConfig, # what to run
     set_seed(cfg.seed, reproducible=True)
     learn = make_learner(cfg, dls, class_weights(counts) if cfg.wl else None)
     hist = learn.run_history
+    more = list(cbs(dls, split)) if cbs else []
+    learn.add_cbs(more)
     set_seed(cfg.seed, reproducible=True)
     if progress: fit(learn, cfg)
     else:
         with learn.no_bar(), learn.no_logging(): fit(learn, cfg)
-    learn.remove_cb(hist)
+    learn.remove_cbs([hist, *more])
     if hist.failed: return failed_result(cfg, hist.failed, history=hist.epochs, **info)
     probs, targets = predict(learn, split_test_dl(dls, split), cfg)
     m = classification_metrics(probs, targets, vocab)
     mi = [vocab.index(v) for v in minority]
     f1min = [np.mean([e['valid_f1'][i] for i in mi]) for e in hist.epochs]
     m.update(best_epoch=int(np.argmax(f1min))+1, min_loss_epoch=int(np.argmin([e['valid_loss'] for e in hist.epochs]))+1)
+    if extra: info.update(extra(learn, dls, split))
     return dict(key=cfg.key, seed=cfg.seed, config_id=cfg.config_id, status='ok', reason='', config=cfg.asdict(), metrics=m,
                 history=hist.epochs, info=info, wall=time.perf_counter()-start, probs=probs, targets=targets)

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from scipy import stats
-from fastai.basics import Callback, set_seed
+from fastai.basics import Callback
 from .config import RunConfig, PRESETS
 from .metrics import classification_metrics
 from .callback import *
 from .layer import get_final_bn
 from .leaves import finalbn_home
-from .data import split_dls, split_test_dl, manifest_hash
-from .run import make_split, make_learner, fit, predict, versions, failed_result, class_weights, RunHistory
+from .data import split_test_dl
+from .run import run, RunHistory
 from .store import Store
 from .sweep import sweep, trio, factorial, grid
 from .report import results
@@ -212,47 +212,24 @@ def study_run(cfg:RunConfig, # what to run
               threads:int|None=None, # torch CPU threads (None: leave as is)
               device:str|None=None)->dict: # 'cpu', 'cuda' or None (a GPU if there is one)
     "`finalbn.run.run`, also keeping the logits of every inference mode, the final BN's state and per-epoch test scores."
-    start = time.perf_counter()
-    if threads: torch.set_num_threads(threads)
-    device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-    set_seed(cfg.seed, reproducible=True)
-    split = make_split(cfg)
-    set_seed(cfg.seed, reproducible=True)
-    dls = split_dls(split, size=cfg.size, bs=cfg.bs, aug=cfg.da, pretrained=bool(cfg.pretrained), disk=True, seed=cfg.seed, device=device)
-    vocab = list(dls.vocab)
-    train = split[split.split=='train']
-    counts = [int((train.label==v).sum()) for v in vocab]
-    minority = [v for v in vocab if (train.role[train.label==v]=='minority').all()]
-    info = dict(versions=versions(), manifest=manifest_hash(split), threads=torch.get_num_threads(), device=str(device),
-                classes=vocab, minority=minority, train_counts=counts, runner='finalbn.study.study_run')
-    set_seed(cfg.seed, reproducible=True)
-    learn = make_learner(cfg, dls, class_weights(counts) if cfg.wl else None)
-    hist = learn.run_history
-    test, valid = list(split_test_dl(dls, split)), list(dls.valid)
-    et = EpochTest(test, cfg.act)
-    learn.add_cb(et)
-    set_seed(cfg.seed, reproducible=True)
-    with learn.no_bar(), learn.no_logging(): fit(learn, cfg)
-    learn.remove_cbs([hist, et])
-    if hist.failed: return failed_result(cfg, hist.failed, history=hist.epochs, **info)
-    probs, targets = predict(learn, split_test_dl(dls, split), cfg)
-    m = classification_metrics(probs, targets, vocab)
-    mi = [vocab.index(v) for v in minority]
-    f1min = [np.mean([e['valid_f1'][i] for i in mi]) for e in hist.epochs]
-    m.update(best_epoch=int(np.argmax(f1min))+1, min_loss_epoch=int(np.argmin([e['valid_loss'] for e in hist.epochs]))+1)
-    outs = {}
-    outs['test'], outs['test_y'] = _logits(learn.model, test)
-    outs['valid'], outs['valid_y'] = _logits(learn.model, valid)
-    if cfg.bn:
-        for how in ('drop','fold'):
-            with learn.final_bn_removed(how):
-                outs[f'test_{how}'], outs[f'valid_{how}'] = _logits(learn.model, test)[0], _logits(learn.model, valid)[0]
-        bn = get_final_bn(learn.model)
-        info['final_bn'] = dict(running_mean=bn.running_mean.tolist(), running_var=bn.running_var.tolist(), eps=bn.eps,
-                                weight=bn.weight.tolist(), bias=bn.bias.tolist())
-    info['outputs'] = _pack(outs)
-    return dict(key=cfg.key, seed=cfg.seed, config_id=cfg.config_id, status='ok', reason='', config=cfg.asdict(), metrics=m,
-                history=hist.epochs, info=info, wall=time.perf_counter()-start, probs=probs, targets=targets)
+    dl = {}
+    def cbs(dls, split):
+        dl['test'], dl['valid'] = list(split_test_dl(dls, split)), list(dls.valid)
+        return [EpochTest(dl['test'], cfg.act)]
+    def extra(learn, dls, split):
+        outs, info = {}, dict(runner='finalbn.study.study_run')
+        outs['test'], outs['test_y'] = _logits(learn.model, dl['test'])
+        outs['valid'], outs['valid_y'] = _logits(learn.model, dl['valid'])
+        if cfg.bn:
+            for how in ('drop','fold'):
+                with learn.final_bn_removed(how):
+                    outs[f'test_{how}'], outs[f'valid_{how}'] = _logits(learn.model, dl['test'])[0], _logits(learn.model, dl['valid'])[0]
+            bn = get_final_bn(learn.model)
+            info['final_bn'] = dict(running_mean=bn.running_mean.tolist(), running_var=bn.running_var.tolist(), eps=bn.eps,
+                                    weight=bn.weight.tolist(), bias=bn.bias.tolist())
+        info['outputs'] = _pack(outs)
+        return info
+    return run(cfg, threads, device, cbs=cbs, extra=extra)
 
 # %% ../nbs/12_study.ipynb #5d44af82
 def store_path(out:str|Path, scale:str)->Path:
