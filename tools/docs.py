@@ -84,7 +84,9 @@ def preview():
         page = 'home.html' if name == 'index.ipynb' else name.replace('/', '_').replace('.ipynb', '.html')
         body, _ = exp.from_notebook_node(nb, resources={'metadata': {'name': fm.get('title', name)}})
         (out/page).write_text(body)
-        if sec != section: links.append(f"<h2>{html.escape(sec)}</h2>"); section = sec
+        if sec != section:
+            if sec: links.append(f"<h2>{html.escape(sec)}</h2>")
+            section = sec
         links.append(f'<p><a href="{page}">{html.escape(fm.get("title", name))}</a> — {html.escape(str(fm.get("description", "")))}</p>')
     (out/'index.html').write_text("<html><head><meta charset='utf-8'><title>finalbn docs preview</title></head>"
                                   "<body><h1>finalbn: docs preview</h1>" + "\n".join(links) + "</body></html>")
