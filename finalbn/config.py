@@ -215,7 +215,7 @@ _SMALL = dict(source='embedded', ratio=100., n_major=400, n_valid=60, n_valid_mi
 _STUDY = ('Apple','Pepper','Tomato')
 PRESETS = {
     'quick': Preset(dict(**_SMALL, **_backbone(), epochs=5, lr=1e-2), plants=_STUDY, archs=(_backbone()['arch'],),
-                    seeds=(0,1,2), doc="embedded leaves, finalbn's pretrained backbone fine-tuned, CPU: the Table I trio in minutes"),
+                    seeds=(0,1,2), doc="embedded leaves, finalbn's pretrained backbone, body frozen, CPU: the Table I trio in minutes"),
     'scratch': Preset(dict(**_SMALL, size=32, arch='small_cnn', epochs=5, lr=3e-3), plants=_STUDY, archs=('small_cnn',),
                       seeds=(0,1,2), doc='embedded leaves, 32 px, a small CNN from scratch, CPU: the fastest preset'),
     'paper': Preset(dict(source='plantvillage', size=224, arch='vgg19_bn', pretrained=True, frozen=True, uf=True,
