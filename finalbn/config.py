@@ -6,16 +6,17 @@ Docs: https://finalbn.github.io/finalbn/config.html.md"""
 
 # %% ../nbs/04_config.ipynb #33b87833
 from __future__ import annotations
-import dataclasses, hashlib, json, re
+import dataclasses, hashlib, json, math, re
 from dataclasses import dataclass, fields, asdict
 from pathlib import Path
 import pandas as pd
 from .data import LAYOUTS
+from .leaves import GENERATOR_VERSION, VERSIONS, DIFFICULTY
 
 # %% auto #0
-__all__ = ['FACTORS', 'SOURCES', 'SCHEDS', 'ACTS', 'INFER_BN', 'PV_PLANTS', 'PV_NO_HEALTHY', 'PV_NO_DISEASE', 'PRESETS',
-           'RunConfig', 'check_fields', 'check_arch', 'embedded_plants', 'parse_roles', 'validate', 'pretrained_names',
-           'check_pretrained', 'load_pretrained', 'factors_of', 'config_table', 'Preset', 'preset', 'parse_value']
+__all__ = ['FACTORS', 'SOURCES', 'SCHEDS', 'ACTS', 'INFER_BN', 'PRESETS', 'RunConfig', 'check_fields', 'check_arch',
+           'embedded_plants', 'parse_roles', 'validate', 'pretrained_names', 'check_pretrained', 'load_pretrained',
+           'factors_of', 'config_table', 'Preset', 'preset', 'parse_value']
 
 # %% ../nbs/04_config.ipynb #c79f12e7
 FACTORS = ('bn','wl','da','mx','uf','wd')
@@ -23,9 +24,7 @@ SOURCES = ('embedded','plantvillage','folder')
 SCHEDS = ('one_cycle','flat_cos','fine_tune')
 ACTS = ('softmax','sigmoid')
 INFER_BN = ('keep','drop','fold')
-PV_PLANTS = ('Apple','Blueberry','Cherry','Corn','Grape','Orange','Peach','Pepper','Potato','Raspberry','Soybean',
-             'Squash','Strawberry','Tomato')
-PV_NO_HEALTHY, PV_NO_DISEASE = ('Orange','Squash'), ('Blueberry','Raspberry','Soybean')
+
 
 # %% ../nbs/04_config.ipynb #d04e7133
 @dataclass(frozen=True)
@@ -33,7 +32,9 @@ class RunConfig:
     "Everything one training run depends on; validated on creation."
     source:str='embedded' # where images come from: 'embedded', 'plantvillage' or 'folder'
     path:str='' # dataset root for 'plantvillage' and 'folder'
-    plant:str='Apple' # plant whose leaves are classified ('' for 'folder')
+    generator:int=GENERATOR_VERSION # 'embedded': version of the leaf generator (1: the first, salient lesions)
+    difficulty:float=DIFFICULTY # 'embedded', generator 2: how early and faint the disease stages are
+    plant:str='Apple' # plant whose leaves are classified: a plant of the tree ('' for 'folder')
     roles:str='' # for 'folder': comma-separated label=majority|minority, e.g. 'dog=majority,fox=minority'
     layout:str='binary' # class layout: 'binary', 'multi' or 'two_majority' (`finalbn.data.LAYOUTS`)
     ratio:float=100. # majority : minority images per class in the training split
@@ -124,13 +125,17 @@ def validate(c:RunConfig):
             raise TypeError(f"config field {f.name} must be {f.type}, not {type(v).__name__} ({v!r})")
     _one_of('source', c.source, SOURCES); _one_of('layout', c.layout, LAYOUTS); _one_of('sched', c.sched, SCHEDS)
     _one_of('act', c.act, ACTS); _one_of('infer_bn', c.infer_bn, INFER_BN)
-    if c.source=='embedded': _one_of('plant', c.plant, embedded_plants())
-    if c.source=='plantvillage':
-        _one_of('plant', c.plant, PV_PLANTS)
-        if c.plant in PV_NO_HEALTHY+PV_NO_DISEASE:
-            raise ValueError(f"PlantVillage has no {'healthy' if c.plant in PV_NO_HEALTHY else 'diseased'} {c.plant} "
-                             f"images: it cannot supply an imbalanced split; use one of "
-                             f"{', '.join(p for p in PV_PLANTS if p not in PV_NO_HEALTHY+PV_NO_DISEASE)}")
+    for k in ('ratio','lr','mx_alpha','wd_value','difficulty'):
+        if not math.isfinite(getattr(c,k)): raise ValueError(f"{k} must be a finite number, not {getattr(c,k)}")
+    if c.seed<0: raise ValueError(f"seed must be >= 0, not {c.seed}")
+    if c.source=='embedded':
+        _one_of('plant', c.plant, embedded_plants()); _one_of('generator', c.generator, VERSIONS)
+        if c.difficulty<0: raise ValueError(f"difficulty must be >= 0, not {c.difficulty}")
+    elif (c.generator, c.difficulty)!=(GENERATOR_VERSION, DIFFICULTY):
+        raise ValueError(f"generator= and difficulty= describe the embedded leaves; source {c.source!r} takes them at their defaults")
+    if c.source=='plantvillage' and not re.fullmatch('[A-Za-z]+', c.plant):
+        raise ValueError(f"plant must be a plant's name as it begins the folder names of your PlantVillage copy "
+                         f"(e.g. Apple, Pepper, Strawberry), not {c.plant!r}")
     if c.source!='embedded' and not c.path: raise ValueError(f"source {c.source!r} needs path= (the dataset root)")
     if c.source=='embedded' and c.path: raise ValueError("source 'embedded' takes no path; use source='folder' for a tree of your own")
     if c.source=='folder':
@@ -154,6 +159,9 @@ def validate(c:RunConfig):
     for k in ('n_major','n_valid','n_valid_minor','n_test','epochs','size'):
         if getattr(c,k)<1: raise ValueError(f"{k} must be >= 1, not {getattr(c,k)}")
     if c.n_major/c.ratio<1: raise ValueError(f"n_major={c.n_major} with ratio={c.ratio} leaves no minority image")
+    n_train = c.n_major + round(c.n_major/c.ratio)
+    if n_train<c.bs: raise ValueError(f"the training set ({n_train} images: n_major={c.n_major}, ratio={c.ratio}) is smaller than one "
+                                      f"batch (bs={c.bs}); training drops the last partial batch, so nothing would train: lower bs or raise n_major")
     if c.lr<=0 or c.mx_alpha<=0 or c.wd_value<0: raise ValueError("lr and mx_alpha must be > 0, wd_value >= 0")
 
 # %% ../nbs/04_config.ipynb #4d4dd088
@@ -226,15 +234,19 @@ PRESETS = {
 
 # %% ../nbs/04_config.ipynb #85b98a75
 def preset(name:str, # 'quick', 'scratch' or 'paper'
-           **kw)->Preset: # `RunConfig` fields overriding the preset's base
-    "The preset `name` with `kw` applied to its base config (validated)."
+           **kw)->Preset: # `RunConfig` fields overriding the preset's base (`plant=` and `arch=` replace its plants and archs)
+    "The preset `name` with `kw` applied, validated with every plant and architecture it will run."
     _one_of('preset', name, tuple(PRESETS))
     check_fields(kw)
     p = PRESETS[name]
     base = {**p.base, **kw}
     if name=='paper' and not base.get('path'): raise ValueError("preset 'paper' needs path= (the root of your PlantVillage copy)")
-    RunConfig(**{**base, 'plant':p.plants[0], 'arch':base.get('arch', p.archs[0])})
-    return dataclasses.replace(p, base=base)
+    plant = base.pop('plant', None)
+    plants = ('',) if base.get('source')=='folder' and plant is None else p.plants if plant is None else (plant,)
+    archs = (base['arch'],) if 'arch' in kw else p.archs
+    for pl in plants:
+        for a in archs: RunConfig(**{**base, 'plant':pl, 'arch':a})
+    return dataclasses.replace(p, base=base, plants=plants, archs=archs)
 
 # %% ../nbs/04_config.ipynb #c0c9cc97
 def parse_value(name:str, # a `RunConfig` field

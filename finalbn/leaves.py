@@ -9,15 +9,19 @@ from __future__ import annotations
 import os, shutil, tempfile, zlib
 from pathlib import Path
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 # %% auto #0
-__all__ = ['GENERATOR_VERSION', 'PLANTS', 'DISEASES', 'STUDY_PLANTS', 'PRETRAIN_PLANTS', 'EMBEDDED', 'render_leaf', 'make_leaves',
-           'finalbn_home', 'embedded_leaves']
+__all__ = ['GENERATOR_VERSION', 'VERSIONS', 'DIFFICULTY', 'PLANTS', 'DISEASES', 'STUDY_PLANTS', 'PRETRAIN_PLANTS', 'EMBEDDED',
+           'severity', 'render_leaf', 'make_leaves', 'finalbn_home', 'embedded_name', 'embedded_leaves']
 
 # %% ../nbs/02_leaves.ipynb #8d326ccf
-# Bumped whenever the images change for the same seed (it keys the cache of `embedded_leaves`).
-GENERATOR_VERSION = 1
+# Bumped whenever the images change for the same seed (it keys the cache of `embedded_leaves`); older versions stay
+# reachable through `version=`.
+GENERATOR_VERSION = 2
+VERSIONS = (1, 2)
+# Version 2's default difficulty: calibrated in `nbs/study/00_calibration.ipynb` by a rule fixed before any final-BN run.
+DIFFICULTY = 0.5
 
 # %% ../nbs/02_leaves.ipynb #b1df96bc
 def _plant(rgb, aspect=0.5, point=0.6, skew=-0.2, serr=0.0, lobes=0, venation='pinnate', veins=6, diseases=()):
@@ -86,6 +90,61 @@ def _blend(img, rgb, a):
     a = np.clip(a, 0, 1)[..., None]
     return img * (1 - a) + np.asarray(rgb, np.float32) * a
 
+def _profile(pl, jit):
+    "Half-width function of a leaf along its midrib, u in [-1, 1]."
+    aspect = pl['aspect'] * jit
+    def w(u):
+        t = np.clip(1 - u * u, 0, 1)
+        base = aspect * t ** pl['point'] * (1 + pl['skew'] * u)
+        if pl['lobes']: base = base * (1 + 0.22 * np.abs(np.sin(pl['lobes'] * np.pi * (u + 1) / 2)))
+        return base
+    return w
+
+def _leaf(rng, pl, size):
+    "Pose, outline, colour, venation and texture of one leaf of plant `pl`: the draws every version makes first."
+    x, y = _grid(size)
+    theta = rng.uniform(0, 2 * np.pi)
+    scale = rng.uniform(0.72, 0.95)
+    cx, cy = rng.uniform(-0.1, 0.1, 2)
+    ct, st = np.float32(np.cos(theta)), np.float32(np.sin(theta))
+    xr, yr = x - cx, y - cy
+    u = (ct * xr + st * yr) / scale
+    v = (-st * xr + ct * yr) / scale
+    px = size / 2 * scale  # pixels per leaf unit
+    w = _profile(pl, rng.uniform(0.85, 1.15))
+    wu = w(u)
+    serr = pl['serr'] * np.abs(np.sin(u * 28 + rng.uniform(0, 6)))
+    inside = np.minimum(wu - serr - np.abs(v), (1 - np.abs(u)) * 0.5)
+    alpha = np.clip(inside * px + 0.5, 0, 1)
+    stem = (u < -0.95) & (u > -1.25) & (np.abs(v) < 1.2 / px)
+    alpha = np.maximum(alpha, stem * 0.9)
+    # leaf colour: plant colour with per-leaf jitter, a light gradient and venation
+    base = np.asarray(pl['rgb'], np.float32) * rng.uniform(0.85, 1.15, 3).astype(np.float32) * rng.uniform(0.85, 1.15)
+    shade = 1 + 0.15 * (np.cos(rng.uniform(0, 6.3)) * x + np.sin(rng.uniform(0, 6.3)) * y)
+    img = base[None, None] * shade[..., None]
+    vn = np.abs(v) / np.maximum(wu, 1e-3)
+    if pl['venation'] == 'parallel':
+        ph = vn * pl['veins']
+    elif pl['venation'] == 'palmate':
+        ang = np.arctan2(np.abs(v), u + 0.9)
+        ph = ang / np.pi * 2 * pl['veins']
+    else:
+        ph = (u - 0.9 * np.abs(v) / max(pl['aspect'], 0.1)) * pl['veins'] / 2 + rng.uniform(0, 1)
+    lat = np.clip(1 - np.abs(ph - np.round(ph)) * px / pl['veins'] * 1.5, 0, 1) * (vn < 0.9) * 0.5
+    mid = np.clip(1 - np.abs(v) * px / 1.0, 0, 1)
+    img = _blend(img, base * 1.45, np.maximum(lat, mid) * 0.6)
+    img = img * (1 + 0.06 * (_noise(rng, size, 12) - 0.5))[..., None]
+    return dict(img=img, alpha=alpha, u=u, v=v, w=w, wu=wu, px=px, base=base)
+
+def _background(rng, size):
+    "A muted background colour with a gradient and noise."
+    bg = rng.uniform(0.25, 0.75) * (1 + rng.uniform(-0.15, 0.15, 3)).astype(np.float32)
+    return bg[None, None] * (1 + 0.2 * (_noise(rng, size, 3)[..., None] - 0.5))
+
+def _to_uint8(x): return (np.clip(x, 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
+# %% ../nbs/02_leaves.ipynb #b9103603
 def _draw_disease(rng, img, d, u, v, w, wu, size, px, contrast, lesion):
     "Draw disease `d` onto leaf colours `img` in leaf coordinates (u along the midrib, v across)."
     sev = rng.uniform(0.6, 1.0)
@@ -130,56 +189,10 @@ def _draw_disease(rng, img, d, u, v, w, wu, size, px, contrast, lesion):
         img = _blend(img, d['rgb'], a * k)
     return img
 
-def _profile(pl, jit):
-    "Half-width function of a leaf along its midrib, u in [-1, 1]."
-    aspect = pl['aspect'] * jit
-    def w(u):
-        t = np.clip(1 - u * u, 0, 1)
-        base = aspect * t ** pl['point'] * (1 + pl['skew'] * u)
-        if pl['lobes']: base = base * (1 + 0.22 * np.abs(np.sin(pl['lobes'] * np.pi * (u + 1) / 2)))
-        return base
-    return w
-
-def render_leaf(rng:np.random.Generator, # random generator (the image is a function of its state)
-                plant:str, # key of `PLANTS`
-                disease:str|None=None, # key of `DISEASES`, None for a healthy leaf
-                size:int=64, # image size in pixels
-                contrast:float=1.0, # disease contrast (0: invisible, 1: default)
-                lesion:float=1.0): # lesion size factor
-    "One leaf image as a uint8 array (size, size, 3)."
-    pl = PLANTS[plant]
-    x, y = _grid(size)
-    theta = rng.uniform(0, 2 * np.pi)
-    scale = rng.uniform(0.72, 0.95)
-    cx, cy = rng.uniform(-0.1, 0.1, 2)
-    ct, st = np.float32(np.cos(theta)), np.float32(np.sin(theta))
-    xr, yr = x - cx, y - cy
-    u = (ct * xr + st * yr) / scale
-    v = (-st * xr + ct * yr) / scale
-    px = size / 2 * scale  # pixels per leaf unit
-    w = _profile(pl, rng.uniform(0.85, 1.15))
-    wu = w(u)
-    serr = pl['serr'] * np.abs(np.sin(u * 28 + rng.uniform(0, 6)))
-    inside = np.minimum(wu - serr - np.abs(v), (1 - np.abs(u)) * 0.5)
-    alpha = np.clip(inside * px + 0.5, 0, 1)
-    stem = (u < -0.95) & (u > -1.25) & (np.abs(v) < 1.2 / px)
-    alpha = np.maximum(alpha, stem * 0.9)
-    # leaf colour: plant colour with per-leaf jitter, a light gradient and venation
-    base = np.asarray(pl['rgb'], np.float32) * rng.uniform(0.85, 1.15, 3).astype(np.float32) * rng.uniform(0.85, 1.15)
-    shade = 1 + 0.15 * (np.cos(rng.uniform(0, 6.3)) * x + np.sin(rng.uniform(0, 6.3)) * y)
-    img = base[None, None] * shade[..., None]
-    vn = np.abs(v) / np.maximum(wu, 1e-3)
-    if pl['venation'] == 'parallel':
-        ph = vn * pl['veins']
-    elif pl['venation'] == 'palmate':
-        ang = np.arctan2(np.abs(v), u + 0.9)
-        ph = ang / np.pi * 2 * pl['veins']
-    else:
-        ph = (u - 0.9 * np.abs(v) / max(pl['aspect'], 0.1)) * pl['veins'] / 2 + rng.uniform(0, 1)
-    lat = np.clip(1 - np.abs(ph - np.round(ph)) * px / pl['veins'] * 1.5, 0, 1) * (vn < 0.9) * 0.5
-    mid = np.clip(1 - np.abs(v) * px / 1.0, 0, 1)
-    img = _blend(img, base * 1.45, np.maximum(lat, mid) * 0.6)
-    img = img * (1 + 0.06 * (_noise(rng, size, 12) - 0.5))[..., None]
+def _render_v1(rng, plant, disease, size, contrast, lesion):
+    "Version 1: clean leaves with a few faint specks, lesions of severity in [0.6, 1]."
+    L = _leaf(rng, PLANTS[plant], size)
+    img, u, v, w, base = L['img'], L['u'], L['v'], L['w'], L['base']
     # natural blemishes on every leaf (healthy or not): a few faint specks
     nb = rng.integers(0, 4)
     if nb:
@@ -188,13 +201,104 @@ def render_leaf(rng:np.random.Generator, # random generator (the image is a func
         bd = (np.sqrt((u[None] - bu[:, None, None]) ** 2 + (v[None] - bv[:, None, None]) ** 2) / br[:, None, None]).min(0)
         img = _blend(img, base * rng.uniform(0.6, 1.5), np.clip(1 - bd, 0, 1) * 0.35)
     if disease is not None:
-        img = _draw_disease(rng, img, DISEASES[disease], u, v, w, wu, size, px, contrast, lesion)
-    # background: a muted colour with a gradient and noise
-    bg = rng.uniform(0.25, 0.75) * (1 + rng.uniform(-0.15, 0.15, 3)).astype(np.float32)
-    bgimg = bg[None, None] * (1 + 0.2 * (_noise(rng, size, 3)[..., None] - 0.5))
-    out = bgimg * (1 - alpha[..., None]) + img * alpha[..., None]
-    out = out + rng.normal(0, 0.015, out.shape).astype(np.float32)
-    return (np.clip(out, 0, 1) * 255 + 0.5).astype(np.uint8)
+        img = _draw_disease(rng, img, DISEASES[disease], u, v, w, L['wu'], size, L['px'], contrast, lesion)
+    a = L['alpha'][..., None]
+    out = _background(rng, size) * (1 - a) + img * a
+    return _to_uint8(out + rng.normal(0, 0.015, out.shape).astype(np.float32))
+
+# %% ../nbs/02_leaves.ipynb #abb97e6a
+def _dots(rng, L, n, r):
+    "Distance (in radii) to the nearest of `n` random centres on the blade of leaf `L`, radii drawn from `r`."
+    u, v, w = L['u'], L['v'], L['w']
+    cu = rng.uniform(-0.8, 0.8, n).astype(np.float32)
+    cv = (rng.uniform(-0.8, 0.8, n) * np.maximum(w(cu), 0.05)).astype(np.float32)
+    rr = np.maximum(rng.uniform(*r, n).astype(np.float32), 1.2 / L['px'])
+    return (np.sqrt((u[None] - cu[:, None, None]) ** 2 + (v[None] - cv[:, None, None]) ** 2) / rr[:, None, None]).min(0)
+
+def severity(rng:np.random.Generator, # random generator
+             difficulty:float=DIFFICULTY)->float: # 0: mid-stage on average; higher: earlier, fainter stages dominate
+    "A diseased leaf's severity in (0, 1), drawn from Beta(2, 2 + 8 difficulty): its mean is 1 / (2 + 4 difficulty)."
+    return float(rng.beta(2., 2. + 8. * difficulty))
+
+_DIRT = np.asarray([(0.30, 0.24, 0.16), (0.40, 0.38, 0.34), (0.18, 0.15, 0.10)], np.float32)
+
+def _distract(rng, L, size):
+    "Natural blemishes of any leaf, healthy or not: dirt, specks, insect bites, a shadow, paler or yellower patches."
+    img, base = L['img'], L['base']
+    if rng.random() < 0.6:  # dirt: small sharp specks, brown to grey
+        d = _dots(rng, L, rng.integers(1, 6), (0.012, 0.04))
+        img = _blend(img, _DIRT[rng.integers(0, len(_DIRT))], np.clip((1 - d) * 3, 0, 1) * rng.uniform(0.3, 0.8))
+    if rng.random() < 0.5:  # specks in leaf colour, lighter or darker
+        d = _dots(rng, L, rng.integers(1, 5), (0.02, 0.06))
+        img = _blend(img, base * rng.uniform(0.55, 1.6), np.clip(1 - d, 0, 1) * rng.uniform(0.2, 0.5))
+    if rng.random() < 0.35:  # insect bites: holes through the blade, or notches where a bite meets the margin
+        d = _dots(rng, L, rng.integers(1, 4), (0.03, 0.08))
+        L['alpha'] = L['alpha'] * np.clip((d - 1) * 4 + 0.5, 0, 1)
+    if rng.random() < 0.5:  # a soft shadow across the leaf
+        nz = _noise(rng, size, 2 + rng.integers(0, 2))
+        img = img * (1 - rng.uniform(0.1, 0.35) * np.clip((nz - 0.5) * 4, 0, 1))[..., None]
+    if rng.random() < 0.5:  # uneven colour: paler, yellower patches along the blade
+        nz = _noise(rng, size, 4)
+        img = _blend(img, base * np.asarray([1.5, 1.35, 0.8], np.float32), np.clip((nz - 0.55) * 3, 0, 1) * rng.uniform(0.2, 0.5))
+    L['img'] = img
+    return L
+
+def _lesions(rng, L, d, size, sev, contrast, lesion):
+    "Draw disease `d` at severity `sev` onto leaf `L`: one or two small, faint lesions when `sev` is low."
+    img = L['img']
+    k = contrast * (0.25 + 0.75 * sev)
+    if d['kind'] in ('spots', 'rings'):
+        n = max(1, int(round(rng.integers(d['n'][0], d['n'][1] + 1) * sev)))
+        grow = lesion * (0.4 + 0.6 * sev)
+        dist = _dots(rng, L, n, (d['r'][0] * grow, d['r'][1] * grow))
+        core = np.clip((1 - dist) * 3, 0, 1)
+        if d['halo'] > 0:
+            ring = np.clip((1 + d['halo'] - dist) / (d['halo'] + 1e-3), 0, 1) * (1 - core)
+            img = _blend(img, d['halo_rgb'], ring * 0.8 * k)
+        if d['kind'] == 'rings':
+            rings = 0.5 + 0.5 * np.cos(dist * 3 * 2 * np.pi)
+            col = np.asarray(d['rgb'], np.float32)[None, None] * (0.65 + 0.35 * rings[..., None])
+            a = np.clip(core * k, 0, 1)[..., None]
+            img = img * (1 - a) + col * a
+        else: img = _blend(img, d['rgb'], core * k)
+    else:  # patchy diseases cover an area that grows with severity
+        nz = _noise(rng, size, {'yellowing': 3, 'mottling': 6, 'powder': 5, 'blight': 3}[d['kind']] + rng.integers(0, 2))
+        area = np.clip((_noise(rng, size, 3) - (1 - sev)) * 4, 0, 1)
+        if d['kind'] == 'mottling': a = np.clip((nz - 0.5) * 4, 0, 1) * 0.8
+        elif d['kind'] == 'blight': a = np.clip((nz + 0.6 * np.abs(L['v']) / np.maximum(L['wu'], 1e-3) - 0.8) * 4, 0, 1)
+        else: a = np.clip((nz - 0.4) * 3, 0, 1) * 0.8
+        img = _blend(img, d['rgb'], a * area * k)
+    L['img'] = img
+    return L
+
+def _render_v2(rng, plant, disease, size, contrast, lesion, difficulty):
+    "Version 2: early-stage lesions from a severity distribution, distractors on every leaf, lighting and focus vary."
+    L = _distract(rng, _leaf(rng, PLANTS[plant], size), size)
+    if disease is not None: L = _lesions(rng, L, DISEASES[disease], size, severity(rng, difficulty), contrast, lesion)
+    light = rng.uniform(0.7, 1.3) * (1 + rng.uniform(-0.08, 0.08, 3)).astype(np.float32)  # exposure and white balance
+    a = L['alpha'][..., None]
+    im = Image.fromarray(_to_uint8(_background(rng, size) * (1 - a) + L['img'] * light * a))
+    blur = rng.uniform(0, 1.2) * size / 64  # out of focus by up to 1.2 px at 64 px
+    if blur > 0.2: im = im.filter(ImageFilter.GaussianBlur(blur))
+    out = np.asarray(im, np.float32) / 255
+    return _to_uint8(out + rng.normal(0, 0.015, out.shape).astype(np.float32))
+
+def render_leaf(rng:np.random.Generator, # random generator (the image is a function of its state)
+                plant:str, # key of `PLANTS`
+                disease:str|None=None, # key of `DISEASES`, None for a healthy leaf
+                size:int=64, # image size in pixels
+                contrast:float=1.0, # disease contrast (0: invisible, 1: default)
+                lesion:float=1.0, # lesion size factor
+                difficulty:float=DIFFICULTY, # version 2: how early and faint the disease stages are (see `severity`)
+                version:int=GENERATOR_VERSION): # generator version (1: the first, salient lesions on clean leaves)
+    "One leaf image as a uint8 array (size, size, 3)."
+    if version not in VERSIONS: raise ValueError(f"unknown generator version {version!r}; allowed: {VERSIONS}")
+    if plant not in PLANTS: raise ValueError(f"unknown plant {plant!r}; the generator has {list(PLANTS)}")
+    if disease is not None and disease not in PLANTS[plant]['diseases']:
+        raise ValueError(f"{plant} has no disease {disease!r}; it has {list(PLANTS[plant]['diseases'])}")
+    if version == 1: return _render_v1(rng, plant, disease, size, contrast, lesion)
+    if difficulty < 0: raise ValueError(f"difficulty must be >= 0, not {difficulty}")
+    return _render_v2(rng, plant, disease, size, contrast, lesion, difficulty)
 
 # %% ../nbs/02_leaves.ipynb #568082a0
 def _counts(n, k):
@@ -209,6 +313,8 @@ def make_leaves(dest:str|Path, # folder to create (must not exist)
                 seed:int=0, # images are a function of (seed, folder, index)
                 contrast:float=1.0, # disease contrast (0: invisible)
                 lesion:float=1.0, # lesion size factor
+                difficulty:float=DIFFICULTY, # version 2: how early and faint the disease stages are
+                version:int=GENERATOR_VERSION, # generator version
                 quality:int=90): # JPEG quality
     "Write a procedural leaf dataset in the PlantVillage 38-class layout (`Plant___condition/leaf_00000.jpg`)."
     dest = Path(dest)
@@ -216,6 +322,8 @@ def make_leaves(dest:str|Path, # folder to create (must not exist)
     plants = list(PLANTS) if plants is None else list(plants)
     bad = [p for p in plants if p not in PLANTS]
     if bad: raise ValueError(f"Unknown plant(s) {bad}; the generator has {list(PLANTS)}")
+    if version not in VERSIONS: raise ValueError(f"unknown generator version {version!r}; allowed: {VERSIONS}")
+    if not difficulty >= 0: raise ValueError(f"difficulty must be >= 0, not {difficulty}")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}.', dir=dest.parent))
     tmp.chmod(0o755)
@@ -227,7 +335,7 @@ def make_leaves(dest:str|Path, # folder to create (must not exist)
                 (tmp/folder).mkdir()
                 for i in range(n):
                     rng = np.random.default_rng([seed, zlib.crc32(folder.encode()), i])
-                    a = render_leaf(rng, p, None if cond == 'healthy' else cond, size, contrast, lesion)
+                    a = render_leaf(rng, p, None if cond == 'healthy' else cond, size, contrast, lesion, difficulty, version)
                     Image.fromarray(a).save(tmp/folder/f'leaf_{i:05d}.jpg', quality=quality)
         os.rename(tmp, dest)
     except BaseException:
@@ -243,12 +351,18 @@ def finalbn_home():
     "The cache folder of finalbn: `$FINALBN_HOME`, default `~/.cache/finalbn`."
     return Path(os.environ.get('FINALBN_HOME', Path.home()/'.cache'/'finalbn'))
 
+def embedded_name(size:int=64, seed:int=0, difficulty:float=DIFFICULTY, version:int=GENERATOR_VERSION)->str:
+    "Folder name of an embedded tree: what its images are a function of."
+    return f'leaves-v1-{size}px-seed{seed}' if version == 1 else f'leaves-v{version}-d{difficulty:g}-{size}px-seed{seed}'
+
 def embedded_leaves(size:int=64, # image size in pixels
-                    seed:int=0): # generator seed
+                    seed:int=0, # generator seed
+                    difficulty:float=DIFFICULTY, # version 2's difficulty (ignored by version 1)
+                    version:int=GENERATOR_VERSION): # generator version
     "Path to the default embedded leaf tree, built once into `finalbn_home()` (safe with concurrent processes)."
-    dest = finalbn_home()/f'leaves-v{GENERATOR_VERSION}-{size}px-seed{seed}'
+    dest = finalbn_home()/embedded_name(size, seed, difficulty, version)
     if dest.exists(): return dest
-    try: return make_leaves(dest, size=size, seed=seed, **EMBEDDED)
+    try: return make_leaves(dest, size=size, seed=seed, difficulty=difficulty, version=version, **EMBEDDED)
     except (FileExistsError, OSError):
         if dest.exists(): return dest
         raise
