@@ -10,7 +10,7 @@ import copy
 from contextlib import contextmanager
 import torch
 from torch import nn
-from fastcore.basics import patch, store_attr
+from fastcore.basics import patch, store_attr, noop
 from fastai.torch_core import find_bs
 from fastai.data.transforms import get_c
 from fastai.callback.core import Callback
@@ -50,13 +50,12 @@ def _opt_remove(learn:Learner, params):
 
 # %% ../nbs/01_callback.ipynb #9cf3c3dd
 def _logits(learn:Learner, layer:str|None=None):
-    "The logits `nn.Linear` of `learn.model`, checked against the data's number of classes."
-    lin = find_logits(learn.model, layer)[2]
+    "The logits `nn.Linear` of `learn.model`, checked against the data's number of classes (`dls.c`)."
     c = get_c(learn.dls)
-    if c and lin.out_features != c:
-        raise ValueError(f"the logits layer {lin} has {lin.out_features} outputs, but the data have {c} classes "
-                         f"(`dls.c`): make the model with n_out={c}")
-    return lin
+    try: return find_logits(learn.model, layer, n_out=c or None)[2]
+    except ValueError as e:
+        if not c: raise
+        raise ValueError(f"{e} (the data have {c} classes: `dls.c`)") from None
 
 def _one_sample(what:str):
     return ValueError(f"a final BN in training mode cannot normalise a batch of one sample (PyTorch: 'Expected more than 1 "
@@ -108,10 +107,25 @@ class FinalBN(Callback):
             raise _one_sample("this training batch has one")
     def after_batch(self):
         if self.training: self.fresh = False
+    def undo_fresh(self):
+        "Take the BN out again if this fit added it and no training batch has run (a cancelled or failed fit)."
+        if self.fresh: self._undo()
     def after_cancel_fit(self):
-        if self._fitting() and self.fresh: self._undo()
+        if self._fitting(): self.undo_fresh()
     def after_fit(self):
         if self._fitting(): self.bn,self.fresh = None,False
+
+_with_events = Learner._with_events
+
+@patch
+def _with_events(self:Learner, f, event_type, ex, final=noop):
+    "fastai's `_with_events`; when a fit fails with an exception other than `ex`, `FinalBN` callbacks undo a fresh BN first."
+    if event_type != 'fit': return _with_events(self, f, event_type, ex, final)
+    try: _with_events(self, f, event_type, ex, final)
+    except BaseException:
+        for cb in self.cbs:
+            if isinstance(cb, FinalBN): cb.undo_fresh()
+        raise
 
 # %% ../nbs/01_callback.ipynb #6cea7a95
 @patch
@@ -129,11 +143,11 @@ def add_final_bn(self:Learner,
 # %% ../nbs/01_callback.ipynb #6aceb955
 def _check_how(how:str):
     "Raise unless `how` is 'drop' or 'fold'."
-    if how not in ('drop', 'fold'): raise ValueError(f"how={how!r}: use 'drop' (remove the final BN) or 'fold' (merge it into the Linear layer)")
+    if how not in ('drop', 'fold'): raise ValueError(f"how={how!r}: use 'fold' (merge the final BN into the Linear layer) or 'drop' (remove it)")
 
 @patch
 def remove_final_bn(self:Learner,
-                    how:str='drop', # 'drop' the layer, or 'fold' it into the Linear layer before it
+                    how:str='fold', # 'fold' the layer into the Linear layer before it (exact), or 'drop' it
                     layer:str|None=None): # qualified name of the logits `nn.Linear`, found when None
     "Remove the final BN of `self.model` (and from the optimizer), and the `FinalBN` callbacks."
     _check_how(how)
@@ -154,14 +168,15 @@ def remove_final_bn(self:Learner,
 @patch
 @contextmanager
 def final_bn_removed(self:Learner,
-                     how:str='drop', # 'drop' the layer, or 'fold' it into the Linear layer before it
+                     how:str='fold', # 'fold' the layer into the Linear layer before it (exact), or 'drop' it
                      layer:str|None=None): # qualified name of the logits `nn.Linear`, found when None
-    "Context manager in which `self.model` is a copy of the model without its final BN (dropped or folded)."
+    "Context manager in which `self.model` is a copy of the model without its final BN (for inference and export)."
     _check_how(how)
-    model = self.model
+    model, opt = self.model, self.opt
     m = copy.deepcopy(model)
     if how == 'fold': fold_final_bn(m.eval(), layer)
     else: drop_final_bn(m, layer)
-    self.model = m
-    try: yield self
-    finally: self.model = model
+    self.model, self.opt = m, None
+    try:
+        with self.removed_cbs([cb for cb in self.cbs if isinstance(cb, FinalBN)]): yield self
+    finally: self.model, self.opt = model, opt

@@ -30,8 +30,13 @@ def _bn_after(parent:nn.Module|None, attr:str, lin:nn.Linear):
 
 def _has_weights(m:nn.Module): return len(list(m.parameters(recurse=False))) > 0
 
-def _logits_name(model:nn.Module, layer:str|None=None):
-    "Qualified name of the `nn.Linear` that produces the logits of `model`."
+def _ambiguous(what:str, names:list):
+    "The error for a logits layer that could be any of `names`."
+    return ValueError(f"{what}: cannot tell which produces the logits; pass its name as `layer=` "
+                      f"({' or '.join(f'layer={n!r}' for n in names)})")
+
+def _logits_name(model:nn.Module, layer:str|None=None, n_out:int|None=None):
+    "Qualified name of the `nn.Linear` that produces the logits of `model` (with `n_out` outputs, when given)."
     mods = dict(model.named_modules())
     if layer is not None:
         if layer not in mods: raise ValueError(f"{type(model).__name__} has no submodule named {layer!r}")
@@ -42,11 +47,16 @@ def _logits_name(model:nn.Module, layer:str|None=None):
         return layer
     if callable(getattr(model, 'get_classifier', None)):
         c = model.get_classifier()
-        cname = next((n for n,m in mods.items() if m is c), None)
-        lins = [n for n,m in c.named_modules(prefix=cname or '') if isinstance(m, nn.Linear)] if cname is not None else []
+        heads = list(c) if isinstance(c, (tuple, list)) else [c]
+        lins = []
+        for h in heads:
+            hname = next((n for n,m in mods.items() if m is h), None)
+            hl = [n for n,m in h.named_modules(prefix=hname) if isinstance(m, nn.Linear)] if hname is not None else []
+            if hl: lins.append(hl[-1])
+        if len(lins) > 1: raise _ambiguous(f"{type(model).__name__}.get_classifier() returns {len(heads)} heads, {lins}", lins)
         if not lins: raise ValueError(f"{type(model).__name__}.get_classifier() is {c!r}: no nn.Linear produces the logits "
                                       "(a timm model created with num_classes=0, or a convolutional classifier)")
-        return lins[-1]
+        return lins[0]
     names = list(mods)
     lins = [n for n in names if isinstance(mods[n], nn.Linear)]
     if not lins:
@@ -54,8 +64,18 @@ def _logits_name(model:nn.Module, layer:str|None=None):
         found = f"its last layer with weights is {last[-1]!r} ({type(mods[last[-1]]).__name__})" if last else "it has no layers with weights"
         raise ValueError(f"found no nn.Linear producing the logits in {type(model).__name__}: {found}")
     qn = lins[-1]
+    if n_out is not None and mods[qn].out_features != n_out:
+        fit = [n for n in lins if mods[n].out_features == n_out]
+        if fit: raise _ambiguous(f"the last nn.Linear, {qn!r} ({mods[qn]}), has {mods[qn].out_features} outputs, not "
+                                 f"n_out={n_out}, and {fit} have {n_out}", fit)
     ppath,_,attr = qn.rpartition('.')
-    bn = _bn_after(model.get_submodule(ppath) if qn else None, attr, mods[qn])
+    parent = model.get_submodule(ppath) if qn else None
+    shape = lambda m: (m.in_features, m.out_features)
+    twins = [n for n in lins if n.rpartition('.')[0] == ppath and shape(mods[n]) == shape(mods[qn])]
+    if len(twins) > 1 and not isinstance(parent, nn.Sequential):
+        raise _ambiguous(f"{type(parent).__name__} {ppath or '(the model)'!r} holds {len(twins)} nn.Linear layers of the "
+                         f"same shape, {twins} (two heads?)", twins)
+    bn = _bn_after(parent, attr, mods[qn])
     bn_name = None if bn is None else (f'{ppath}.{bn[0]}' if ppath else bn[0])
     after = [n for n in names[names.index(qn)+1:] if n != bn_name and _has_weights(mods[n])]
     if after:
@@ -66,11 +86,12 @@ def _logits_name(model:nn.Module, layer:str|None=None):
 # %% ../nbs/00_layer.ipynb #d39f7816
 def _find(model:nn.Module, layer:str|None=None, n_out:int|None=None):
     "`(qualified name, parent, attr, linear)` of the logits layer of `model`."
-    qn = _logits_name(model, layer)
+    qn = _logits_name(model, layer, n_out)
     ppath,_,attr = qn.rpartition('.')
     lin = model.get_submodule(qn)
     if n_out is not None and lin.out_features != n_out:
-        raise ValueError(f"the logits layer {qn or type(model).__name__!r} is {lin} with {lin.out_features} outputs, but n_out={n_out}")
+        raise ValueError(f"the logits layer {qn or type(model).__name__!r} is {lin} with {lin.out_features} outputs, but "
+                         f"n_out={n_out}: make the model with {n_out} outputs, or pass the logits layer as `layer=`")
     return qn, (model.get_submodule(ppath) if qn else None), attr, lin
 
 def find_logits(model:nn.Module, # a classifier
