@@ -1,12 +1,15 @@
 """Build README.md and a static HTML preview of the docs from the nbdev-processed notebooks, without Quarto.
 
     python tools/docs.py readme    # nbs/index.ipynb -> README.md
-    python tools/docs.py preview   # every notebook in nbs/sidebar.yml -> _preview/*.html (open _preview/index.html)
+    python tools/docs.py preview   # every notebook in nbs/sidebar.yml -> _preview/ (open _preview/index.html)
     python tools/docs.py check     # README.md is what `readme` would write (CI)
 
 Both run `nbdev-proc-nbs` first, so a broken `show_doc` or notebook fails here, not only on publication.
-The published site is built by Quarto (nbdev's GitHub action); this is the local stand-in."""
-import html, subprocess, sys
+The published site is built by Quarto (nbdev's GitHub action); this is the local stand-in: pages named as Quarto
+names them (`output-file`), a sidebar from nbs/sidebar.yml, pandoc attributes (`{target="_blank"}`, `::: {.note}`,
+`{#id}`, ...) turned into HTML, and TeX drawn by matplotlib's mathtext, without any network access.
+`python tools/check_preview.py` then opens some pages in headless Chromium and fails on raw Quarto syntax."""
+import base64, html, io, re, shutil, subprocess, sys
 from pathlib import Path
 import nbformat, yaml
 from nbconvert import HTMLExporter, MarkdownExporter
@@ -74,23 +77,149 @@ def readme_text():
     head = "<!-- Generated from nbs/index.ipynb by `python tools/docs.py readme`: edit the notebook, not this file. -->\n\n"
     return f"{head}# {fm.get('title', 'finalbn')}\n\n> {fm.get('description', '')}\n\n{body.strip()}\n"
 
+_ATTR = r'\{\s*(?:[#.][\w-]|=|[\w-]+=)[^{}\n]*\}'
+_ATTR_PART = re.compile(r'#([\w:.-]+)|\.([\w-]+)|([\w-]+)=("[^"]*"|\'[^\']*\'|[^\s}]+)')
+_SHORT_FRAC = re.compile(r'(\\[dt]?frac)\s*(?:([^{}\s\\])\s*(\{[^{}]*\}|[^{}\s\\])|(\{[^{}]*\})\s*([^{}\s\\]))')
+_FENCE = re.compile(r'(\s*)(`{3,}|~{3,})\s*(.*)')
+
+def attrs(spec):
+    "Pandoc attributes `{#id .class key=value}` as HTML attribute text: `' id=\"id\" class=\"class\" key=\"value\"'`."
+    ids, classes, kv = [], [], []
+    for m in _ATTR_PART.finditer(spec):
+        if m[1]: ids.append(m[1])
+        elif m[2]: classes.append(m[2])
+        else: kv.append((m[3], m[4][1:-1] if m[4][0] in '"\'' else m[4]))
+    pairs = [('id', i) for i in ids[-1:]] + [('class', ' '.join(classes))]*bool(classes) + kv
+    return ''.join(f' {k}="{html.escape(v)}"' for k, v in pairs)
+
+def tex_html(tex, display=False):
+    "TeX drawn as an SVG image by matplotlib's mathtext (no network, no MathJax); TeX as code where mathtext can't."
+    from matplotlib import mathtext
+    from matplotlib.font_manager import FontProperties
+    src = _SHORT_FRAC.sub(lambda m: m[1] + ''.join(a if a[0] == '{' else '{'+a+'}' for a in m.groups()[1:] if a),
+                          ' '.join(tex.split()))
+    buf = io.BytesIO()
+    try: depth = mathtext.math_to_image(f'${src}$', buf, prop=FontProperties(size=13), format='svg')
+    except ValueError: return f'<code class="math">{html.escape(tex.strip())}</code>'
+    data = base64.b64encode(buf.getvalue()).decode()
+    return (f'<img class="math{" display" * display}" alt="{html.escape(tex.strip())}" '
+            f'style="vertical-align:-{depth}pt" src="data:image/svg+xml;base64,{data}">')
+
+def _prose(text):
+    "`quarto_md` on text outside code blocks."
+    kept = []
+    def keep(s): kept.append(s); return f'\0{len(kept)-1}\0'
+    def code(m):
+        "A code span: raw HTML when marked `{=html}`, dropped for another raw format, else code without attributes."
+        raw = re.fullmatch(r'\{=(\w+)\}', (m[3] or '').replace(' ', ''))
+        return keep(m[1]+m[2]+m[1] if not raw else m[2] if raw[1] == 'html' else '')
+    text = re.sub(r'(`+)(?!`)(.+?)(?<!`)\1(?!`)(' + _ATTR + ')?', code, text, flags=re.S)
+    text = re.sub(r'\$\$(.+?)\$\$', lambda m: keep(tex_html(m[1], True)), text, flags=re.S)
+    text = re.sub(r'(?<![\\$\w])\$(?=[^\s$])([^$\n]*?[^\s\\$])\$(?!\d)', lambda m: keep(tex_html(m[1])), text)
+    lines, divs = [], 0
+    for line in text.split('\n'):
+        div = re.fullmatch(r'\s*:{3,}\s*(\{[^{}]*\}|[\w-]+)?\s*', line)
+        head = re.fullmatch(r'(#{1,6})\s+(.*?)\s*(' + _ATTR + r')\s*', line)
+        if div and div[1]:
+            divs += 1
+            lines += ['', f'<div{attrs(div[1]) if div[1][0] == "{" else attrs("."+div[1])}>', '']
+        elif div and divs: divs -= 1; lines += ['', '</div>', '']
+        elif head: lines.append(f'{head[1]} <span{attrs(head[3])}></span>{head[2]}')
+        else: lines.append(line)
+    text = '\n'.join(lines)
+    target = r'\(([^)\s]+)(?:\s+"([^"]*)")?\)(' + _ATTR + ')'
+    title = lambda t: f' title="{html.escape(t)}"' if t else ''
+    text = re.sub(r'!\[([^\]]*)\]' + target,
+                  lambda m: f'<img src="{html.escape(m[2])}" alt="{html.escape(m[1])}"{title(m[3])}{attrs(m[4])}>', text)
+    text = re.sub(r'\[([^\]]*)\]' + target, lambda m: f'<a href="{html.escape(m[2])}"{title(m[3])}{attrs(m[4])}>{m[1]}</a>', text)
+    text = re.sub(r'\[([^\]]*)\](' + _ATTR + ')', lambda m: f'<span{attrs(m[2])}>{m[1]}</span>', text)
+    return re.sub(r'\0(\d+)\0', lambda m: kept[int(m[1])], text)
+
+def quarto_md(text):
+    """Markdown with Quarto's pandoc syntax as markdown and HTML that any renderer shows: attributes after links,
+    images, spans, headings and code spans, `::: {.class}` divs, `{python}` code fences, `{=html}` raw blocks
+    (other raw formats dropped), and `$`/`$$` TeX as images. Code blocks and code spans are left as they are."""
+    out, prose, fence = [], [], None
+    for line in text.split('\n'):
+        if fence:
+            marker, mode = fence
+            if re.fullmatch(rf'\s*{re.escape(marker[0])}{{{len(marker)},}}\s*', line):
+                fence = None
+                if mode == 'code': out.append(line)
+            elif mode != 'drop': out.append(line)
+            continue
+        m = _FENCE.fullmatch(line)
+        if not m: prose.append(line); continue
+        if prose: out.append(_prose('\n'.join(prose))); prose = []
+        indent, marker, info = m.groups()
+        if raw := re.fullmatch(r'\{=(\w+)\}', info.strip()): fence = (marker, 'html' if raw[1] == 'html' else 'drop')
+        else:
+            if info.startswith('{'): info = (re.findall(r'\.([\w+-]+)', info) or re.findall(r'\{\s*([\w+-]+)', info) or [''])[0]
+            fence = (marker, 'code')
+            out.append(f'{indent}{marker}{info}')
+    if prose: out.append(_prose('\n'.join(prose)))
+    return '\n'.join(out)
+
+def _quarto_md_cells(nb):
+    "`quarto_md` on the markdown cells and markdown outputs of a notebook, in place."
+    for c in nb.cells:
+        if c.cell_type == 'markdown': c.source = quarto_md(c.source)
+        for o in c.get('outputs', []):
+            if 'text/markdown' in o.get('data', {}): o['data']['text/markdown'] = quarto_md(o['data']['text/markdown'])
+
+def _inline(s):
+    "Front-matter text (a title or description) as HTML: escaped, with its `code`."
+    return re.sub(r'`([^`]+)`', r'<code>\1</code>', html.escape(str(s)))
+
+def _heading_ids(body):
+    "Heading ids as pandoc makes them (`FinalBN` -> `finalbn`), so that nbdev's doc links find their anchors."
+    slug = lambda s: re.sub(r'[^\w.-]', '', html.unescape(s).lower())
+    return re.sub(r'(<h[1-6] id="|<a class="anchor-link" href="#)([^"]*)"', lambda m: m[1] + slug(m[2]) + '"', body)
+
+def page_path(name, fm):
+    "Where Quarto writes a notebook's page: its front matter's `output-file` (or its own name) in its folder."
+    return (Path(name).parent/fm.get('output-file', Path(name).stem + '.html')).as_posix()
+
+def nav_html(pages, current, rel):
+    "The sidebar: the pages of nbs/sidebar.yml under their sections, `current` marked."
+    site = yaml.safe_load((nbs/'nbdev.yml').read_text())['website']['title']
+    parts, section = [f'<a class="site-title" href="{rel}index.html">{html.escape(site)}</a>', '<ul>'], ''
+    for sec, path, fm in pages:
+        if sec != section:
+            parts += ['</ul>', f'<p class="section">{html.escape(sec)}</p>', '<ul>']
+            section = sec
+        here = ' aria-current="page"' * (path == current)
+        parts.append(f'<li><a href="{rel}{path}"{here}>{_inline(fm.get("title", path))}</a></li>')
+    return '<nav id="sidebar" aria-label="Site">' + ''.join(parts) + '</ul></nav>'
+
 def preview():
-    "Render every notebook of the sidebar to _preview/ with a linked index page."
-    out.mkdir(exist_ok=True)
-    exp = HTMLExporter(template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True)
-    links, section = [], None
+    "Render every notebook of the sidebar to _preview/, at the paths Quarto gives them, each page with the sidebar."
+    from pygments.formatters import HtmlFormatter
+    if out.exists(): shutil.rmtree(out)
+    out.mkdir()
+    (out/'preview.css').write_text((root/'tools/preview.css').read_text() + HtmlFormatter().get_style_defs('.highlight'))
+    shutil.copy(nbs/'styles.css', out/'styles.css')
+    site_url = yaml.safe_load((nbs/'nbdev.yml').read_text())['website']['site-url'].rstrip('/') + '/'
+    exp = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
+    pages = []
     for sec, name in sidebar():
         nb, fm = load(name)
-        page = 'home.html' if name == 'index.ipynb' else name.replace('/', '_').replace('.ipynb', '.html')
-        body, _ = exp.from_notebook_node(nb, resources={'metadata': {'name': fm.get('title', name)}})
-        (out/page).write_text(body)
-        if sec != section:
-            if sec: links.append(f"<h2>{html.escape(sec)}</h2>")
-            section = sec
-        links.append(f'<p><a href="{page}">{html.escape(fm.get("title", name))}</a> — {html.escape(str(fm.get("description", "")))}</p>')
-    (out/'index.html').write_text("<html><head><meta charset='utf-8'><title>finalbn docs preview</title></head>"
-                                  "<body><h1>finalbn: docs preview</h1>" + "\n".join(links) + "</body></html>")
-    print(f"wrote {len(sidebar())} pages to {out}/ (open {out/'index.html'})")
+        pages.append((sec, page_path(name, fm), fm, nb))
+    for sec, path, fm, nb in pages:
+        rel = '../' * path.count('/')
+        _quarto_md_cells(nb)
+        body, _ = exp.from_notebook_node(nb)
+        body = _heading_ids(body).replace(f'href="{site_url}', f'href="{rel}')
+        title = str(fm.get('title', path))
+        (out/path).parent.mkdir(parents=True, exist_ok=True)
+        (out/path).write_text(
+            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<title>{html.escape(title.replace("`", ""))} – finalbn</title>\n'
+            f'<link rel="stylesheet" href="{rel}preview.css"><link rel="stylesheet" href="{rel}styles.css"></head>\n'
+            f'<body>{nav_html([p[:3] for p in pages], path, rel)}\n<main><header><h1 class="title">{_inline(title)}</h1>'
+            f'<p class="description">{_inline(fm.get("description", ""))}</p></header>\n{body}</main></body></html>\n')
+    print(f"wrote {len(pages)} pages to {out}/ (open {out/'index.html'})")
 
 if __name__ == '__main__':
     cmd = sys.argv[1] if len(sys.argv) > 1 else ''
