@@ -9,13 +9,14 @@ from __future__ import annotations
 import itertools
 import numpy as np, pandas as pd
 from scipy import stats
-from .config import FACTORS
+from .config import FACTORS, RunConfig, parse_value
 from .metrics import classification_metrics
 from .store import Store
 
 # %% auto #0
-__all__ = ['PAPER_TABLE1', 'TRIO_OF', 'results', 'ci95', 'table1', 'format_table1', 'plot_table1', 'ranking', 'effects', 'gain',
-           'plot_gain']
+__all__ = ['EQUIV_MARGIN', 'VERDICTS', 'CONFIG_FIELDS', 'PAPER_TABLE1', 'TRIO_OF', 'results', 'paired_gain', 'verdict',
+           'fmt_gain', 'select', 'check_pooled', 'table1', 'format_table1', 'brief_table1', 'table1_verdicts',
+           'plot_table1', 'ranking', 'effects', 'gain', 'plot_gain']
 
 # %% ../nbs/09_report.ipynb #d195bc78
 def _metric_cols(d:pd.DataFrame)->pd.DataFrame:
@@ -41,6 +42,62 @@ def results(store:Store|str, # a results store or its path
     if not len(d): return d
     return pd.concat([d, _metric_cols(d)], axis=1)
 
+# %% ../nbs/09_report.ipynb #175f74b1
+EQUIV_MARGIN = 0.05
+"A gain whose whole 95 % interval lies inside ±EQUIV_MARGIN (F1) is shown to be about no gain."
+VERDICTS = ('reproduced', 'not reproduced', 'inconclusive')
+
+def paired_gain(a, # values with the final BN (or the differences themselves)
+                b=0.)->tuple: # the paired values without it, same order (same seeds)
+    "`(mean, half-width of the 95 % t-interval)` of the paired differences `a - b`; the half-width is NaN for one pair."
+    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    if d.ndim!=1 or not len(d): raise ValueError(f"paired_gain needs a non-empty 1-d sequence of pairs, got shape {d.shape}")
+    if not np.isfinite(d).all(): raise ValueError(f"paired_gain got {int((~np.isfinite(d)).sum())} non-finite difference(s): a run is missing or failed")
+    h = float(stats.t.ppf(0.975, len(d)-1)*d.std(ddof=1)/np.sqrt(len(d))) if len(d)>1 else float('nan')
+    return float(d.mean()), h
+
+def verdict(mean:float, # mean paired gain
+            half:float, # half-width of its 95 % interval (NaN: one seed)
+            claim:str='gain', # what the paper claims: 'gain' or 'no gain'
+            margin:float=EQUIV_MARGIN)->str: # equivalence margin of "no gain"
+    "'reproduced', 'not reproduced' or 'inconclusive': does the gain `mean ± half` reproduce the paper's `claim`?"
+    if claim not in ('gain','no gain'): raise ValueError(f"claim must be 'gain' or 'no gain', not {claim!r}")
+    if not np.isfinite(mean): raise ValueError(f"the mean gain must be finite, not {mean}")
+    if not np.isfinite(half): return 'inconclusive'
+    lo, hi = mean-half, mean+half
+    none = -margin<lo and hi<margin
+    if claim=='gain': return 'reproduced' if lo>0 else 'not reproduced' if hi<0 or none else 'inconclusive'
+    return 'reproduced' if none else 'not reproduced' if lo>0 or hi<0 else 'inconclusive'
+
+def fmt_gain(mean:float, half:float, # a gain and the half-width of its 95 % interval
+             paper:float|None=None, # the paper's gain, to say how large this one is against it
+             digits:int=3)->str:
+    "`+0.109 [+0.002, +0.215]`, with `(16 % of the paper's +0.662)` when `paper` is given."
+    s = f"{mean:+.{digits}f}" + (f" [{mean-half:+.{digits}f}, {mean+half:+.{digits}f}]" if np.isfinite(half) else " (one seed)")
+    if paper is not None and np.isfinite(paper) and paper!=0: s += f" ({100*mean/paper:.0f} % of the paper's {paper:+.{digits}f})"
+    return s
+
+# %% ../nbs/09_report.ipynb #38575a89
+CONFIG_FIELDS = tuple(f for f in RunConfig.__dataclass_fields__ if f!='seed')
+
+def select(res:pd.DataFrame, # `results(...)`
+           **where)->pd.DataFrame: # config field=value (a value or a list of values; strings are parsed as on the command line)
+    "The runs of `res` whose config fields have the given values."
+    for k,v in where.items():
+        if k not in CONFIG_FIELDS: raise ValueError(f"unknown config field {k!r}; allowed: {', '.join(CONFIG_FIELDS)}")
+        vals = [parse_value(k, x) if isinstance(x, str) else x for x in (v if isinstance(v,(list,tuple)) else [v])]
+        res = res[res[k].isin(vals)]
+    return res
+
+def check_pooled(res:pd.DataFrame, # runs about to be pooled
+                 vary:tuple=())->pd.DataFrame: # fields allowed to differ (besides the seed)
+    "Raise a `ValueError` naming the config fields, other than `vary` and the seed, whose values differ among `res`."
+    mixed = {k:sorted(map(str, res[k].unique())) for k in CONFIG_FIELDS if k not in vary and k in res and res[k].nunique()>1}
+    if mixed: raise ValueError("the runs to pool differ in " + '; '.join(f"{k} ({', '.join(v[:4])}{', ...' if len(v)>4 else ''})"
+                                                                      for k,v in mixed.items())
+                               + f": select one value of each, e.g. --where {next(iter(mixed))}={mixed[next(iter(mixed))][0]}")
+    return res
+
 # %% ../nbs/09_report.ipynb #9912cb77
 PAPER_TABLE1 = pd.DataFrame([
     ('Apple','unhealthy',0.2942,0.7947,0.9562), ('Apple','healthy',0.7075,0.8596,0.9577),
@@ -51,12 +108,7 @@ PAPER_TABLE1 = pd.DataFrame([
 
 TRIO_OF = {(False,False):'no BN', (False,True):'WL', (True,False):'BN'}
 
-def ci95(x)->float:
-    "Half-width of the 95 % t-interval of the mean of `x` (NaN for fewer than two values)."
-    x = np.asarray(x, dtype=float)
-    return float(stats.t.ppf(0.975, len(x)-1)*x.std(ddof=1)/np.sqrt(len(x))) if len(x)>1 else float('nan')
-
-def _summ(x): return pd.Series(dict(mean=np.mean(x), std=np.std(x, ddof=1) if len(x)>1 else np.nan, ci95=ci95(x), n=len(x)))
+def _summ(x): return pd.Series(dict(mean=np.mean(x), std=np.std(x, ddof=1) if len(x)>1 else np.nan, ci95=paired_gain(x)[1], n=len(x)))
 
 # %% ../nbs/09_report.ipynb #c5c129aa
 def _long(res:pd.DataFrame, extra:list=[])->pd.DataFrame:
@@ -75,6 +127,7 @@ def table1(res:pd.DataFrame)->pd.DataFrame: # `results(...)` of a store holding 
     l = _long(res)
     if not len(l): raise ValueError("no Table I runs (bn/wl = no BN, WL, BN) among the results")
     if l.arch.nunique()>1: raise ValueError(f"results mix architectures {sorted(l.arch.unique())}: select one first")
+    check_pooled(res[[k in TRIO_OF for k in zip(res.bn, res.wl)]], vary=('bn','wl','plant'))
     idx = ['plant','cls']
     s = l.groupby(idx+['trio']).f1.apply(_summ).unstack()
     t = s.unstack('trio')
@@ -83,12 +136,13 @@ def table1(res:pd.DataFrame)->pd.DataFrame: # `results(...)` of a store holding 
     for a,b in (('BN','WL'),('BN','no BN')):
         if a in w and b in w:
             d = (w[a]-w[b]).dropna().groupby(level=idx)
-            t[f"{a} − {b}"], t[f"{a} − {b} ci95"] = d.mean(), d.apply(ci95)
+            t[f"{a} − {b}"], t[f"{a} − {b} ci95"] = d.mean(), d.apply(lambda x: paired_gain(x)[1])
     cols = [f"{k} {s}" for k in TRIO_OF.values() for s in ('mean','std','ci95') if f"{k} {s}" in t]
     t = t[cols + [c for c in t.columns if '−' in c]]
     t.insert(0, 'seeds', l.groupby(idx).seed.nunique())
     t.index = t.index.set_names(['plant','class'])
     minority = l.groupby(idx).minority.first()
+    t.insert(1, 'minority', minority)
     t = t.assign(_m=~minority.values).sort_values(['plant','_m']).drop(columns='_m')
     p = PAPER_TABLE1.reindex(t.index)
     p['BN − WL'], p['BN − no BN'] = p.BN-p.WL, p.BN-p['no BN']
@@ -109,6 +163,31 @@ def format_table1(t:pd.DataFrame, # `table1(...)`
                              for m,c in t[[k, f"{k} ci95"]].values]
     for k in [c for c in t.columns if c.startswith('paper A')]: out[k] = t[k].map(lambda v: '' if pd.isna(v) else f"{v:.4f}")
     return out.to_string()
+
+# %% ../nbs/09_report.ipynb #9dad5255
+def brief_table1(t:pd.DataFrame, # `table1(...)`
+                 digits:int=3)->str:
+    "Table I in at most 100 columns: mean ± std per configuration, the paired gain BN − no BN, paper A's three means."
+    f = lambda m,s: f"{m:.{digits}f}" + (f"±{s:.{digits}f}" if np.isfinite(s) else '')
+    out = pd.DataFrame(index=t.index)
+    out['n'] = t.seeds
+    for k in TRIO_OF.values():
+        if f"{k} mean" in t: out[k] = [f(m,s) for m,s in t[[f"{k} mean", f"{k} std"]].values]
+    if 'BN − no BN' in t: out['BN−noBN'] = t['BN − no BN'].map(lambda v: f"{v:+.{digits}f}")
+    paper = [t.get(f"paper A {k}") for k in TRIO_OF.values()]
+    if all(c is not None for c in paper):
+        out['paper A'] = ['' if pd.isna(a) else f"{a:.2f} {b:.2f} {c:.2f}" for a,b,c in zip(*paper)]
+    return out.to_string()
+
+def table1_verdicts(t:pd.DataFrame)->list: # `table1(...)`
+    "One line per plant: the final BN's paired gain over no final BN on the minority class, its interval and verdict."
+    if 'BN − no BN' not in t: raise ValueError("Table I has no BN − no BN column: the results need BN and no-BN runs")
+    lines = []
+    for (plant, cls), r in t[t.minority].iterrows():
+        g, h = r['BN − no BN'], r['BN − no BN ci95']
+        paper = r.get('paper A BN − no BN', np.nan)
+        lines.append(f"{plant} {cls}: final BN vs none {fmt_gain(g, h, paper if pd.notna(paper) else None)}: {verdict(g, h)}")
+    return lines
 
 # %% ../nbs/09_report.ipynb #64b1b504
 def plot_table1(t:pd.DataFrame, # `table1(...)`
@@ -165,10 +244,11 @@ def gain(res:pd.DataFrame, # `results(...)` holding BN and no-BN runs (WL off) o
     "Per value of `by`: mean F1 without and with the final BN, the paired gain and its 95 % interval."
     r = res[~res.wl]
     if r.bn.nunique()<2: raise ValueError("gain needs runs with and without the final BN (and wl=False)")
+    check_pooled(r, vary=('bn', by))
     w = r.pivot_table(index=[by,'seed'], columns='bn', values=metric)
     d = (w[True]-w[False]).dropna()
     return pd.DataFrame({'no BN':w[False].groupby(level=0).mean(), 'BN':w[True].groupby(level=0).mean(),
-                         'gain':d.groupby(level=0).mean(), 'gain ci95':d.groupby(level=0).apply(ci95),
+                         'gain':d.groupby(level=0).mean(), 'gain ci95':d.groupby(level=0).apply(lambda x: paired_gain(x)[1]),
                          'seeds':d.groupby(level=0).size()})
 
 def plot_gain(g:pd.DataFrame, # `gain(...)`
