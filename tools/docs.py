@@ -180,9 +180,8 @@ def page_path(name, fm):
     "Where Quarto writes a notebook's page: its front matter's `output-file` (or its own name) in its folder."
     return (Path(name).parent/fm.get('output-file', Path(name).stem + '.html')).as_posix()
 
-def nav_html(pages, current, rel):
+def nav_html(site, pages, current, rel):
     "The sidebar: the pages of nbs/sidebar.yml under their sections, `current` marked."
-    site = yaml.safe_load((nbs/'nbdev.yml').read_text())['website']['title']
     parts, section = [f'<a class="site-title" href="{rel}index.html">{html.escape(site)}</a>', '<ul>'], ''
     for sec, path, fm in pages:
         if sec != section:
@@ -199,25 +198,28 @@ def preview():
     out.mkdir()
     (out/'preview.css').write_text((root/'tools/preview.css').read_text() + HtmlFormatter().get_style_defs('.highlight'))
     shutil.copy(nbs/'styles.css', out/'styles.css')
-    site_url = yaml.safe_load((nbs/'nbdev.yml').read_text())['website']['site-url'].rstrip('/') + '/'
+    site = yaml.safe_load((nbs/'nbdev.yml').read_text())['website']
+    site_url = site['site-url'].rstrip('/') + '/'
     exp = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
     pages = []
     for sec, name in sidebar():
         nb, fm = load(name)
         pages.append((sec, page_path(name, fm), fm, nb))
-    for sec, path, fm, nb in pages:
+    nav = [p[:3] for p in pages]
+    for _, path, fm, nb in pages:
         rel = '../' * path.count('/')
         _quarto_md_cells(nb)
         body, _ = exp.from_notebook_node(nb)
         body = _heading_ids(body).replace(f'href="{site_url}', f'href="{rel}')
         title = str(fm.get('title', path))
+        head_title = title.replace('`', '') + (f" – {site['title']}" if title != site['title'] else '')
         (out/path).parent.mkdir(parents=True, exist_ok=True)
         (out/path).write_text(
             f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<title>{html.escape(title.replace("`", ""))} – finalbn</title>\n'
+            f'<title>{html.escape(head_title)}</title>\n'
             f'<link rel="stylesheet" href="{rel}preview.css"><link rel="stylesheet" href="{rel}styles.css"></head>\n'
-            f'<body>{nav_html([p[:3] for p in pages], path, rel)}\n<main><header><h1 class="title">{_inline(title)}</h1>'
+            f'<body>{nav_html(site["title"], nav, path, rel)}\n<main><header><h1 class="title">{_inline(title)}</h1>'
             f'<p class="description">{_inline(fm.get("description", ""))}</p></header>\n{body}</main></body></html>\n')
     print(f"wrote {len(pages)} pages to {out}/ (open {out/'index.html'})")
 
