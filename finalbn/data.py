@@ -233,11 +233,13 @@ def split_classes(split:pd.DataFrame): # a split
 
 def load_image(fn:str|Path, # image file
                size:int): # output is `size` x `size`
-    "Decode `fn` as RGB and resize (squish) to `size`: uint8 array (3, size, size)."
-    with Image.open(fn) as im:
-        im.draft('RGB', (size, size))
-        im = im.convert('RGB').resize((size, size), Image.BILINEAR)
-        return np.asarray(im).transpose(2, 0, 1).copy()
+    "Decode `fn` as RGB and resize (squish) to `size`: uint8 array (3, size, size); an `OSError` naming `fn` if it can't."
+    try:
+        with Image.open(fn) as im:
+            im.draft('RGB', (size, size))
+            im = im.convert('RGB').resize((size, size), Image.BILINEAR)
+            return np.asarray(im).transpose(2, 0, 1).copy()
+    except Exception as e: raise OSError(f"cannot decode image {fn}: {type(e).__name__}: {e}") from e
 
 _DECODED = {}
 # How many decoded splits `decode_split` keeps in memory (least recently used dropped first).

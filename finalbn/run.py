@@ -6,7 +6,7 @@ Docs: https://finalbn.github.io/finalbn/run.html.md"""
 
 # %% ../nbs/06_run.ipynb #20436936
 from __future__ import annotations
-import platform, time
+import hashlib, platform, time
 import numpy as np, torch, torch.nn.functional as F
 from torch import nn
 import fastai, timm, torchvision
@@ -22,28 +22,59 @@ from .config import RunConfig, load_pretrained, parse_roles
 from .metrics import classification_metrics
 from .callback import *
 from .leaves import embedded_leaves
+from .pretrain import pretrained_path
 from .data import read_plantvillage, read_folders, imbalanced_split, manifest_hash, split_dls, split_test_dl
 
 # %% auto #0
-__all__ = ['DATA_FIELDS', 'make_split', 'check_data', 'small_cnn', 'class_weights', 'SigmoidLoss', 'RunHistory', 'make_learner',
-           'fit', 'predict', 'versions', 'failed_result', 'run']
+__all__ = ['DATA_FIELDS', 'MAX_LOSS', 'make_split', 'check_split', 'weights_sha', 'identity', 'check_data', 'small_cnn',
+           'class_weights', 'SigmoidLoss', 'RunHistory', 'make_learner', 'fit', 'predict', 'versions', 'failed_result',
+           'run']
 
 # %% ../nbs/06_run.ipynb #b8301262
-DATA_FIELDS = ('source','path','plant','roles','layout','ratio','n_major','n_valid','n_valid_minor','n_test')
+DATA_FIELDS = ('source','path','generator','difficulty','plant','roles','layout','ratio','n_major','n_valid','n_valid_minor','n_test')
 
 def make_split(cfg:RunConfig): # a run config
     "The imbalanced train / valid / test split `cfg` describes."
     sizes = dict(train=(cfg.n_major, 1), ratio=cfg.ratio, valid=(cfg.n_valid, cfg.n_valid_minor), test=(cfg.n_test, cfg.n_test), seed=cfg.seed)
     if cfg.source=='folder': return imbalanced_split(read_folders(cfg.path), roles=parse_roles(cfg.roles), **sizes)
-    items = read_plantvillage(embedded_leaves() if cfg.source=='embedded' else cfg.path)
+    items = read_plantvillage(embedded_leaves(difficulty=cfg.difficulty, version=cfg.generator) if cfg.source=='embedded' else cfg.path)
     return imbalanced_split(items, plant=cfg.plant, layout=cfg.layout, **sizes)
 
-def check_data(configs:list): # configs about to run
-    "Make the split of each distinct data configuration once, so that data problems stop a sweep before any training."
-    seen = {}
+def check_split(split, # a split from `make_split`
+                bs:int): # the run's batch size
+    "Raise unless the training set of `split` fills at least one batch of `bs` (the last incomplete batch is dropped)."
+    n = int((split.split=='train').sum())
+    if n < bs: raise ValueError(f"the training split has {n} images, fewer than bs={bs}: no batch would train (the last "
+                                f"incomplete batch is dropped); use bs <= {n} or more training images (n_major, ratio)")
+
+_SHAS = {}
+def weights_sha(pretrained:bool|str)->str|None: # a config's `pretrained`
+    "sha256 of the weights file `pretrained` names (cached by path, size and time), 'hub' for True, None for False."
+    if not isinstance(pretrained, str): return 'hub' if pretrained else None
+    f = pretrained_path(pretrained)
+    st = f.stat()
+    k = (str(f.resolve()), st.st_size, st.st_mtime_ns)
+    if k not in _SHAS: _SHAS[k] = hashlib.sha256(f.read_bytes()).hexdigest()
+    return _SHAS[k]
+
+def identity(cfg:RunConfig, # a run config
+             manifest:str)->dict: # `manifest_hash` of its split
+    "What a result depends on besides its config: library versions, weights and data."
+    return dict(finalbn=finalbn.__version__, torch=torch.__version__, torchvision=torchvision.__version__,
+                fastai=fastai.__version__, timm=timm.__version__, weights=weights_sha(cfg.pretrained), data=manifest)
+
+def check_data(configs:list)->dict: # configs about to run, with their seeds
+    "Make each distinct split once and check it against `bs` (before any training); each run's `identity` by (key, seed)."
+    splits, ids = {}, {}
     for c in configs:
-        k = tuple(getattr(c,f) for f in DATA_FIELDS)
-        if k not in seen: seen[k] = make_split(c)
+        k = tuple(getattr(c,f) for f in DATA_FIELDS) + (c.seed,)
+        if k not in splits:
+            s = make_split(c)
+            splits[k] = manifest_hash(s), s
+        h, s = splits[k]
+        check_split(s, c.bs)
+        ids[(c.key, c.seed)] = identity(c, h)
+    return ids
 
 # %% ../nbs/06_run.ipynb #38740115
 def small_cnn(n_out:int, # number of classes
@@ -75,10 +106,13 @@ def _f1s(pred, targ, n):
     tp, p, s = np.diag(cm), cm.sum(0), cm.sum(1)
     return [float(2*t/(a+b)) if a+b else 0. for t,a,b in zip(tp, p, s)]
 
+MAX_LOSS = 10.
+
 class RunHistory(Callback):
-    "Per-epoch train / valid loss and valid F1 per class; cancels training when the loss is not finite."
+    "Per-epoch train / valid loss and valid F1 per class; fails the run on a loss that is not finite or a diverged fit."
     order = Recorder.order+1
-    def __init__(self): self.epochs, self.failed = [], ''
+    def __init__(self, max_loss:float=MAX_LOSS): # a final training loss above it fails the run
+        self.epochs, self.failed, self.max_loss = [], '', max_loss
     def before_validate(self): self.preds, self.targs = [], []
     def after_batch(self):
         if self.training:
@@ -89,9 +123,16 @@ class RunHistory(Callback):
             self.preds.append(self.pred.argmax(1).cpu()); self.targs.append(self.yb[0].cpu())
     def after_epoch(self):
         tl, vl = self.recorder.values[-1][:2]
+        if not np.isfinite(tl):
+            self.failed = f"training loss is {tl} at epoch {len(self.epochs)+1}: no training batch ran"; raise CancelFitException()
         if not np.isfinite(vl): self.failed = f"validation loss is {vl} at epoch {len(self.epochs)+1}"; raise CancelFitException()
         f1 = _f1s(torch.cat(self.preds).numpy(), torch.cat(self.targs).numpy(), self.dls.c)
         self.epochs.append(dict(epoch=len(self.epochs)+1, train_loss=float(tl), valid_loss=float(vl), valid_f1=f1))
+    def after_fit(self):
+        tl = self.epochs[-1]['train_loss'] if self.epochs else 0.
+        if not self.failed and tl > self.max_loss:
+            self.failed = (f"final training loss {tl:.4g} is above {self.max_loss:g}: the run diverged "
+                           f"(chance level is ln(classes), {np.log(self.dls.c):.2f} here)")
 
 # %% ../nbs/06_run.ipynb #70ac3f4b
 def make_learner(cfg:RunConfig, # the run's config
@@ -162,6 +203,7 @@ def run(cfg:RunConfig, # what to run
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     set_seed(cfg.seed, reproducible=True)
     split = make_split(cfg)
+    check_split(split, cfg.bs)
     set_seed(cfg.seed, reproducible=True)
     dls = split_dls(split, size=cfg.size, bs=cfg.bs, aug=cfg.da, pretrained=bool(cfg.pretrained), disk=True, seed=cfg.seed, device=device)
     vocab = list(dls.vocab)
@@ -188,4 +230,5 @@ def run(cfg:RunConfig, # what to run
     m.update(best_epoch=int(np.argmax(f1min))+1, min_loss_epoch=int(np.argmin([e['valid_loss'] for e in hist.epochs]))+1)
     if extra: info.update(extra(learn, dls, split))
     return dict(key=cfg.key, seed=cfg.seed, config_id=cfg.config_id, status='ok', reason='', config=cfg.asdict(), metrics=m,
-                history=hist.epochs, info=info, wall=time.perf_counter()-start, probs=probs, targets=targets)
+                history=hist.epochs, info=info, wall=time.perf_counter()-start, probs=probs, targets=targets,
+                identity=identity(cfg, info['manifest']))

@@ -18,8 +18,10 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS runs (
   key TEXT NOT NULL, seed INTEGER NOT NULL, config_id INTEGER NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('ok','failed')), reason TEXT NOT NULL DEFAULT '',
   config TEXT NOT NULL, metrics TEXT, history TEXT, info TEXT, preds BLOB,
-  wall REAL, finished TEXT NOT NULL,
+  wall REAL, finished TEXT NOT NULL, identity TEXT,
   UNIQUE (key, seed))"""
+# The columns a finalbn store's `runs` table has always had (`identity` came later: added when first written).
+_COLS = ('key','seed','config_id','status','reason','config','metrics','history','info','preds','wall','finished')
 
 def _blob(probs, targets)->bytes|None:
     if probs is None: return None
@@ -27,61 +29,127 @@ def _blob(probs, targets)->bytes|None:
     np.savez_compressed(b, probs=np.asarray(probs, dtype=np.float64), targets=np.asarray(targets, dtype=np.int64))
     return b.getvalue()
 
+def _j(o): return None if o is None else json.dumps(o, sort_keys=True)
+
+def _open_ro(path:Path):
+    "A connection that cannot write to `path`: `mode=ro`, and `immutable=1` when no `-wal` file holds newer rows."
+    uri = path.resolve().as_uri() + '?mode=ro'
+    if not Path(f'{path}-wal').exists(): return sqlite3.connect(uri + '&immutable=1', uri=True, isolation_level=None)
+    con = sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None)
+    try: con.execute('SELECT COUNT(*) FROM sqlite_master').fetchone()
+    except sqlite3.OperationalError as e:
+        con.close()
+        raise ValueError(f"cannot read {path} read-only: its {path.name}-wal file holds rows not yet in the store file, and "
+                         f"SQLite cannot make the {path.name}-shm index it needs beside it ({e}); copy the store with its "
+                         "-wal file to a writable folder") from None
+    return con
+
+def _columns(con, path:Path)->list:
+    "The columns of the `runs` table of the database `con` ([] for an empty database); refuse anything else."
+    try:
+        objs = con.execute("SELECT type, name FROM sqlite_master").fetchall()
+        cols = [r[0] for r in con.execute("SELECT name FROM pragma_table_info('runs')")]
+    except sqlite3.DatabaseError as e: raise ValueError(f"{path} is not a finalbn store ({e}); it was left untouched") from None
+    if not objs: return []
+    if not cols: why = f"it holds {', '.join(f'{t} {n!r}' for t,n in objs[:5])} and no 'runs' table"
+    else:
+        missing = [c for c in _COLS if c not in cols]
+        if not missing: return cols
+        why = f"its 'runs' table has no column {', '.join(missing)}"
+    raise ValueError(f"{path} is not a finalbn store: {why}; it was left untouched (choose another path)")
+
 # %% ../nbs/07_store.ipynb #3eef082a
 class Store:
-    "The SQLite results store at `path` (created if missing; WAL mode)."
-    def __init__(self, path:str|Path): # file of the store, e.g. 'results/quick.db'
-        self.path = Path(path)
+    "The SQLite results store at `path`: created if missing (WAL mode), or opened read-only."
+    def __init__(self, path:str|Path, # file of the store, e.g. 'results/quick.db'
+                 readonly:bool=False): # only read: the file must exist, and is never written to
+        self.path, self.readonly = Path(path), readonly
+        if self.path.is_dir(): raise ValueError(f"results store path {self.path} is a folder; give a file name such as {self.path/'results.db'}")
+        if readonly:
+            if not self.path.is_file(): raise ValueError(f"no results store at {self.path}")
+            self.con = _open_ro(self.path)
+            self.cols = _columns(self.con, self.path)
+            return
         parent = self.path.parent
         try: parent.mkdir(parents=True, exist_ok=True)
         except OSError as e: raise ValueError(f"cannot create the folder of the results store {self.path}: {e}") from None
-        if self.path.is_dir(): raise ValueError(f"results store path {self.path} is a folder; give a file name such as {self.path/'results.db'}")
         if not os.access(parent, os.W_OK) or (self.path.exists() and not os.access(self.path, os.W_OK)):
-            raise ValueError(f"results store {self.path} is not writable: choose another path (--store)")
+            raise ValueError(f"results store {self.path} is not writable: choose another path (--store), or open it with "
+                             "readonly=True to read it")
+        if self.path.exists() and self.path.stat().st_size:
+            con = _open_ro(self.path)
+            try: _columns(con, self.path)
+            finally: con.close()
         try:
             self.con = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             self.con.execute('PRAGMA journal_mode=WAL')
             self.con.execute('PRAGMA synchronous=NORMAL')
             self.con.execute(_SCHEMA)
+            self.cols = _columns(self.con, self.path)
         except sqlite3.Error as e: raise ValueError(f"cannot use {self.path} as a results store: {e}") from None
 
+    def _migrate(self):
+        "Give a store written before identities were recorded its `identity` column."
+        if 'identity' not in self.cols:
+            self.con.execute('ALTER TABLE runs ADD COLUMN identity TEXT')
+            self.cols.append('identity')
+
     def add(self, r:dict)->bool: # a run's result (`finalbn.run.run`'s dict)
-        "Write `r` in one transaction unless an 'ok' row with its key and seed exists; True if written."
+        "Write `r` in one transaction unless an 'ok' row with its key and seed stays (see above); True if written."
+        if self.readonly: raise ValueError(f"the results store {self.path} was opened read-only")
         if r['status'] not in ('ok','failed'): raise ValueError(f"status must be 'ok' or 'failed', not {r['status']!r}")
-        j = lambda o: None if o is None else json.dumps(o)
-        vals = (r['key'], r['seed'], r['config_id'], r['status'], r.get('reason',''), j(r['config']), j(r.get('metrics')),
-                j(r.get('history')), j(r.get('info')), _blob(r.get('probs'), r.get('targets')), r.get('wall'),
-                time.strftime('%Y-%m-%dT%H:%M:%S'))
-        cur = self.con.execute("""INSERT INTO runs (key,seed,config_id,status,reason,config,metrics,history,info,preds,wall,finished)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (key,seed) DO UPDATE SET
+        self._migrate()
+        vals = (r['key'], r['seed'], r['config_id'], r['status'], r.get('reason',''), _j(r['config']), _j(r.get('metrics')),
+                _j(r.get('history')), _j(r.get('info')), _blob(r.get('probs'), r.get('targets')), r.get('wall'),
+                time.strftime('%Y-%m-%dT%H:%M:%S'), _j(r.get('identity')))
+        cur = self.con.execute("""INSERT INTO runs (key,seed,config_id,status,reason,config,metrics,history,info,preds,wall,finished,identity)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (key,seed) DO UPDATE SET
             config_id=excluded.config_id, status=excluded.status, reason=excluded.reason, config=excluded.config,
             metrics=excluded.metrics, history=excluded.history, info=excluded.info, preds=excluded.preds,
-            wall=excluded.wall, finished=excluded.finished WHERE runs.status!='ok'""", vals)
+            wall=excluded.wall, finished=excluded.finished, identity=excluded.identity
+            WHERE runs.status!='ok' OR (excluded.status='ok' AND runs.identity IS NOT excluded.identity)""", vals)
         return cur.rowcount==1
 
     def done(self)->set:
         "The (key, seed) pairs that finished successfully."
         return set(self.con.execute("SELECT key, seed FROM runs WHERE status='ok'").fetchall())
 
-    def __len__(self): return self.con.execute('SELECT COUNT(*) FROM runs').fetchone()[0]
+    def identities(self)->dict:
+        "The identity of each successful run by (key, seed): a dict, or None where none was recorded."
+        if 'identity' not in self.cols: return {ks:None for ks in self.done()}
+        rows = self.con.execute("SELECT key, seed, identity FROM runs WHERE status='ok'").fetchall()
+        return {(k,s):None if i is None else json.loads(i) for k,s,i in rows}
+
+    def __len__(self): return self.con.execute('SELECT COUNT(*) FROM runs').fetchone()[0] if self.cols else 0
 
     def df(self, status:str|None='ok')->pd.DataFrame: # 'ok', 'failed' or None for every row
-        "The rows as a DataFrame: one column per config field, then the decoded metrics, history and info."
-        q = 'SELECT key, seed, config_id, status, reason, config, metrics, history, info, wall, finished FROM runs'
+        "The rows as a DataFrame: one column per config field, then the decoded metrics, history, info and identity."
+        cols = ['key','seed','config_id','status','reason','config','metrics','history','info','wall','finished','identity']
+        if not self.cols: return pd.DataFrame(columns=cols)
+        q = f"SELECT {', '.join(c if c in self.cols else 'NULL' for c in cols)} FROM runs"
         rows = self.con.execute(q + (' WHERE status=?' if status else '') + ' ORDER BY config_id, key, seed',
                                 (status,) if status else ()).fetchall()
-        cols = ['key','seed','config_id','status','reason','config','metrics','history','info','wall','finished']
         d = pd.DataFrame(rows, columns=cols)
-        for c in ('config','metrics','history','info'): d[c] = [json.loads(v) if isinstance(v, str) else None for v in d[c]]
+        for c in ('config','metrics','history','info','identity'): d[c] = [json.loads(v) if isinstance(v, str) else None for v in d[c]]
         cfg = pd.DataFrame([c for c in d.config], index=d.index).drop(columns='seed', errors='ignore')
-        return pd.concat([d[['key','seed','config_id','status','reason']], cfg, d[['metrics','history','info','wall','finished']]], axis=1)
+        return pd.concat([d[['key','seed','config_id','status','reason']], cfg,
+                          d[['metrics','history','info','wall','finished','identity']]], axis=1)
 
     def preds(self, key:str, seed:int)->tuple: # a row's key and seed
         "The stored test `(probs, targets)` of one run."
-        row = self.con.execute('SELECT preds FROM runs WHERE key=? AND seed=?', (key, int(seed))).fetchone()
+        row = self.con.execute('SELECT preds FROM runs WHERE key=? AND seed=?', (key, int(seed))).fetchone() if self.cols else None
         if row is None or row[0] is None: raise KeyError(f"no stored predictions for key {key!r}, seed {seed}")
         z = np.load(io.BytesIO(row[0]))
         return z['probs'], z['targets']
 
-    def close(self): self.con.close()
-    def __repr__(self): return f"Store({str(self.path)!r}: {len(self)} rows)"
+    def checkpoint(self):
+        "Copy the rows of the `-wal` file into the store file (so that the file alone is a complete copy)."
+        if not self.readonly: self.con.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+
+    def close(self):
+        "Checkpoint and close."
+        self.checkpoint()
+        self.con.close()
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()
+    def __repr__(self): return f"Store({str(self.path)!r}{', read-only' if self.readonly else ''}: {len(self)} rows)"

@@ -6,9 +6,12 @@ Docs: https://finalbn.github.io/finalbn/sweep.html.md"""
 
 # %% ../nbs/08_sweep.ipynb #846fb7e7
 from __future__ import annotations
-import itertools, os, traceback
+import itertools, numbers, os, pickle, signal, traceback
 import multiprocessing as mp
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing.connection import wait
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 import pandas as pd
 from fastprogress.fastprogress import progress_bar
 from .config import RunConfig, FACTORS
@@ -16,7 +19,7 @@ from .store import Store
 from .run import run, failed_result, check_data
 
 # %% auto #0
-__all__ = ['TRIO', 'BACKENDS', 'trio', 'factorial', 'grid', 'plan', 'sweep']
+__all__ = ['TRIO', 'BACKENDS', 'trio', 'factorial', 'grid', 'stale_reason', 'Plan', 'plan', 'sweep']
 
 # %% ../nbs/08_sweep.ipynb #b7369e4d
 TRIO = {'no BN':dict(bn=False, wl=False), 'WL':dict(bn=False, wl=True), 'BN':dict(bn=True, wl=False)}
@@ -57,12 +60,58 @@ def _die_with_parent():
         ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError): pass
 
+def _worker(conn, run_fn, threads, device):
+    "A worker process: run each config it receives and send its result back, until it receives None."
+    _die_with_parent()
+    for c in iter(conn.recv, None):
+        r = _work(run_fn, c, threads, device)
+        try: conn.send(r)
+        except Exception as e: conn.send(failed_result(c, f"its result could not be sent back: {type(e).__name__}: {e}"))
+
+def _ended(p)->str:
+    "How the worker process `p` ended, in words."
+    if p.exitcode is None or p.exitcode >= 0: return f"exit code {p.exitcode}"
+    try: name = signal.Signals(-p.exitcode).name
+    except ValueError: name = str(-p.exitcode)
+    return f"killed by signal {name}" + (" (the kernel's out-of-memory killer sends it)" if name=='SIGKILL' else '')
+
 def _process(run_fn, todo, threads, device, workers=2, **kw):
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn'), initializer=_die_with_parent) as ex:
-        futs = {ex.submit(_work, run_fn, c, threads, device):c for c in todo}
-        for f in as_completed(futs):
-            try: yield f.result()
-            except Exception as e: yield failed_result(futs[f], f"worker died: {type(e).__name__}: {e}")
+    "Run `todo` in `workers` worker processes; a worker that dies fails its run only, and a new one takes its place."
+    ctx, todo, idle, busy = mp.get_context('spawn'), list(todo)[::-1], [], {}
+    def start():
+        mine, theirs = ctx.Pipe()
+        p = ctx.Process(target=_worker, args=(theirs, run_fn, threads, device), daemon=True)
+        p.start(); theirs.close()
+        return p, mine
+    def died(p, conn, c):
+        p.join(); conn.close()
+        return failed_result(c, f"its worker process died ({_ended(p)}); the other runs went on in a new worker")
+    try:
+        idle = [start() for _ in range(min(workers, len(todo)))]
+        while todo or busy:
+            while todo and idle:
+                (p, conn), c = idle.pop(), todo.pop()
+                try: conn.send(c)
+                except OSError:
+                    yield died(p, conn, c)
+                    idle.append(start())
+                    continue
+                busy[conn] = p, c
+            for conn in wait(list(busy)):
+                p, c = busy.pop(conn)
+                try: r = conn.recv()
+                except (EOFError, OSError):
+                    yield died(p, conn, c)
+                    if todo: idle.append(start())
+                    continue
+                idle.append((p, conn))
+                yield r
+    finally:
+        for p, conn in idle:
+            try: conn.send(None)
+            except OSError: pass
+        for p, _ in busy.values(): p.kill()
+        for p in [p for p,_ in idle] + [p for p,_ in busy.values()]: p.join()
 
 # %% ../nbs/08_sweep.ipynb #d852c735
 def _ray(run_fn, todo, threads, device, address=None, cpus=1, gpus=0, **kw):
@@ -82,20 +131,70 @@ def _ray(run_fn, todo, threads, device, address=None, cpus=1, gpus=0, **kw):
 BACKENDS = {'local':_local, 'process':_process, 'ray':_ray}
 
 # %% ../nbs/08_sweep.ipynb #009e4681
+def _check_seeds(seeds):
+    "Raise unless `seeds` is a non-empty list of integers >= 0."
+    if not isinstance(seeds, (list, tuple, range)): raise ValueError(f"seeds must be a list of integers >= 0, e.g. [0, 1, 2], not {seeds!r}")
+    if not len(seeds): raise ValueError("a sweep needs at least one seed (seeds is empty)")
+    bad = [s for s in seeds if not isinstance(s, numbers.Integral) or isinstance(s, bool) or s < 0]
+    if bad: raise ValueError(f"seeds must be integers >= 0; not {bad}")
+
+def _short(v): return v[:12] if isinstance(v, str) and len(v) > 12 else v
+
+def stale_reason(old:dict|None, # the identity stored with a result (None: none recorded)
+                 new:dict)->str: # the run's identity now
+    "Why a stored result with identity `old` is stale ('' if it is not): each changed field, old -> new."
+    if old is None: return 'no identity recorded'
+    return '; '.join(f"{k} {_short(old.get(k))} -> {_short(new.get(k))}" for k in sorted({*old, *new}) if old.get(k)!=new.get(k))
+
+@dataclass
+class Plan:
+    "What a sweep will do (unpacks as `(todo, n_done)`)."
+    runs:list # every run of the sweep: the configs with their seeds, seed by seed
+    todo:list # the runs to run: new ones, failed ones and stale ones
+    n_done:int # runs the store holds as 'ok' with the current identity
+    stale:dict # (key, seed) -> why its stored result is redone
+    ids:dict # (key, seed) -> the run's identity now (`finalbn.run.identity`)
+    store:Store|None=None # the store it was planned against
+    def __iter__(self): return iter((self.todo, self.n_done))
+    def why(self)->str:
+        "One line per reason: how many stored results are redone because they are stale, and why."
+        return '\n'.join(f"{n} stored result(s) are stale and will be redone: {r}" for r,n in Counter(self.stale.values()).most_common())
+
 def plan(configs:list, # configs (their `seed` is replaced)
          seeds:list|tuple, # seeds to run each config with
-         store:Store|None=None)->tuple: # done runs are skipped
-    "`(todo, n_done)`: the configs still to run, seed by seed, and how many the store already holds."
-    if not seeds: raise ValueError("a sweep needs at least one seed")
-    allc = list(dict.fromkeys(c.replace(seed=int(s)) for s in seeds for c in configs))
-    done = store.done() if store is not None else set()
-    todo = [c for c in allc if (c.key, c.seed) not in done]
-    return todo, len(allc)-len(todo)
+         store:Store|str|Path|None=None)->Plan: # the results store, or its path: opened after the data are checked
+    "Check the seeds and the data (every distinct split, once), then open `store` and compare: what a sweep will run."
+    if not configs: raise ValueError("a sweep needs at least one config")
+    bad = [c for c in configs if not isinstance(c, RunConfig)]
+    if bad: raise TypeError(f"configs must be RunConfig objects, not {bad[0]!r}")
+    _check_seeds(seeds)
+    runs = list(dict.fromkeys(c.replace(seed=int(s)) for s in seeds for c in configs))
+    ids = check_data(runs)
+    if store is not None and not isinstance(store, Store): store = Store(store)
+    held = store.identities() if store is not None else {}
+    stale = {k:stale_reason(held[k], ids[k]) for k in ids if k in held and held[k]!=ids[k]}
+    todo = [c for c in runs if (c.key, c.seed) not in held or (c.key, c.seed) in stale]
+    return Plan(runs, todo, len(runs)-len(todo), stale, ids, store)
 
 # %% ../nbs/08_sweep.ipynb #a0cb2ca5
+def _check_args(backend, workers, threads, cpus, gpus, run_fn):
+    "Raise a `ValueError` naming the first bad argument of `sweep`."
+    if backend not in BACKENDS: raise ValueError(f"unknown backend {backend!r}; allowed: {', '.join(BACKENDS)}")
+    whole = lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool)
+    if not whole(workers) or workers < 1: raise ValueError(f"workers must be an integer >= 1, not {workers!r}")
+    if threads is not None and (not whole(threads) or threads < 1):
+        raise ValueError(f"threads must be an integer >= 1 (or None for 1), not {threads!r}")
+    if not (isinstance(cpus, numbers.Real) and 0 < cpus < float('inf')): raise ValueError(f"cpus must be a number > 0, not {cpus!r}")
+    if not (isinstance(gpus, numbers.Real) and 0 <= gpus < float('inf')): raise ValueError(f"gpus must be a number >= 0, not {gpus!r}")
+    if backend=='process':
+        try: pickle.dumps(run_fn)
+        except Exception as e:
+            raise ValueError(f"backend 'process' sends run_fn to worker processes, which import it by name, but {run_fn!r} "
+                             f"cannot be pickled ({e}): use a function defined at the top level of a module") from None
+
 def sweep(configs:list, # configs to run (their `seed` is replaced by each of `seeds`)
-          seeds:list|tuple, # seeds
-          store:Store|str, # results store (or its path)
+          seeds:list|tuple, # seeds (integers >= 0)
+          store:Store|str|Path, # results store, or its path (created after the arguments and the data are checked)
           backend:str='local', # 'local', 'process' or 'ray'
           workers:int=2, # worker processes ('process')
           threads:int|None=1, # torch threads per run (None: 1)
@@ -104,23 +203,35 @@ def sweep(configs:list, # configs to run (their `seed` is replaced by each of `s
           gpus:float=0, # GPUs per Ray task
           device:str|None=None, # 'cpu', 'cuda' or None (a GPU if the run sees one)
           run_fn=run, # runs one config: `run_fn(cfg, threads=, device=) -> result dict`
-          progress:bool=True)->pd.DataFrame: # show the sweep's progress bar
-    "Run every config with every seed not yet in `store`; return the sweep's rows of the store."
-    if backend not in BACKENDS: raise ValueError(f"unknown backend {backend!r}; allowed: {', '.join(BACKENDS)}")
-    if workers<1: raise ValueError(f"workers must be >= 1, not {workers}")
-    if not isinstance(store, Store): store = Store(store)
-    todo, n_done = plan(configs, seeds, store)
-    threads = threads or 1
-    if run_fn is run: check_data(todo)
-    n_ok = n_fail = 0
-    res = BACKENDS[backend](run_fn, todo, threads, device, workers=workers, address=address, cpus=cpus, gpus=gpus)
-    pb = progress_bar(res, total=len(todo), display=progress and bool(todo))
-    if todo: pb.comment = f"{n_done} done before"
-    for r in pb:
-        r.setdefault('info', {}).update(backend=backend)
-        store.add(r)
-        n_ok, n_fail = n_ok+(r['status']=='ok'), n_fail+(r['status']!='ok')
-        pb.comment = f"{n_done} done before, {n_ok} ok, {n_fail} failed"
-    keys = {(c.key, c.seed) for c in [c.replace(seed=int(s)) for s in seeds for c in configs]}
-    df = store.df(status=None)
-    return df[[(k,s) in keys for k,s in zip(df.key, df.seed)]].reset_index(drop=True)
+          progress:bool=True, # show the sweep's progress bar
+          planned:Plan|None=None)->pd.DataFrame: # `plan(configs, seeds, store)` made just before (its stale runs are not reported again)
+    "Run every config with every seed not yet in `store` (or stale there); return the sweep's rows of the store."
+    _check_args(backend, workers, threads, cpus, gpus, run_fn)
+    if planned is None:
+        own = not isinstance(store, Store)
+        planned = plan(configs, seeds, store)
+        if planned.stale: print(planned.why(), flush=True)
+    else:
+        own = False
+        _check_seeds(seeds)
+        want = [(c.key, int(s)) for s in seeds for c in configs]
+        if planned.store is None or set(want)!=set(planned.ids):
+            raise ValueError("`planned` must be `plan(configs, seeds, store)` of these configs, seeds and store")
+    st, todo, n_done = planned.store, planned.todo, planned.n_done
+    try:
+        n_ok = n_fail = 0
+        res = BACKENDS[backend](run_fn, todo, threads or 1, device, workers=workers, address=address, cpus=cpus, gpus=gpus)
+        pb = progress_bar(res, total=len(todo), display=progress and bool(todo))
+        if todo: pb.comment = f"{n_done} done before"
+        for r in pb:
+            r.setdefault('info', {}).update(backend=backend)
+            r.setdefault('identity', planned.ids.get((r['key'], r['seed'])))
+            st.add(r)
+            n_ok, n_fail = n_ok+(r['status']=='ok'), n_fail+(r['status']!='ok')
+            pb.comment = f"{n_done} done before, {n_ok} ok, {n_fail} failed"
+        st.checkpoint()
+        keys = {(c.key, c.seed) for c in planned.runs}
+        df = st.df(status=None)
+        return df[[(k,s) in keys for k,s in zip(df.key, df.seed)]].reset_index(drop=True)
+    finally:
+        if own: st.close()
