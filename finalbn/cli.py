@@ -13,6 +13,8 @@ from torch import nn
 from fastai.data.core import DataLoaders
 from fastai.learner import Learner
 from fastai.callback.progress import *
+from .callback import FinalBN
+from .layer import get_final_bn
 from .pretrain import add_pretrain_args, pretrain_cli
 from .study import add_study_parser
 from .bench import add_bench_parser
@@ -28,15 +30,15 @@ def smoke_learner(n:int=400, # number of random samples
                   minority:float=0.05, # share of the last class
                   bs:int=32, # batch size
                   seed:int=0): # seed for data and weights
-    "A tiny `Learner` on random imbalanced data whose model ends with a final BN on the logits."
+    "A tiny `Learner` on random imbalanced data with finalbn's `FinalBN` callback."
     torch.manual_seed(seed)
     y = (torch.rand(n) < minority).long() * (n_out-1)
     x = torch.randn(n, n_in) + y[:,None].float()
     ds = list(zip(x, y))
     cut = int(0.8*n)
     dls = DataLoaders.from_dsets(ds[:cut], ds[cut:], bs=bs, drop_last=True, device='cpu')
-    model = nn.Sequential(nn.Linear(n_in, 32), nn.ReLU(), nn.Linear(32, n_out), nn.BatchNorm1d(n_out, momentum=0.01))
-    return Learner(dls, model, loss_func=nn.CrossEntropyLoss())
+    model = nn.Sequential(nn.Linear(n_in, 32), nn.ReLU(), nn.Linear(32, n_out))
+    return Learner(dls, model, loss_func=nn.CrossEntropyLoss(), cbs=FinalBN())
 
 # %% ../nbs/11_cli.ipynb #b4e7f823
 def _kv(s:str)->tuple:
@@ -47,19 +49,24 @@ def _kv(s:str)->tuple:
 def parse_seeds(s:str)->list: # 'N' (seeds 0..N-1), 'a:b' (a..b-1) or 'a,b,c'
     "The seeds a `--seeds` value names."
     try:
-        if ',' in s: return [int(x) for x in s.split(',') if x]
-        if ':' in s: a, b = s.split(':'); return list(range(int(a), int(b)))
-        return list(range(int(s)))
+        if ',' in s: seeds = [int(x) for x in s.split(',') if x]
+        elif ':' in s: a, b = s.split(':'); seeds = list(range(int(a), int(b)))
+        else: seeds = list(range(int(s)))
     except ValueError: raise ValueError(f"--seeds takes N, a:b or a,b,c (integers), not {s!r}") from None
+    if not seeds: raise ValueError(f"--seeds {s!r} names no seed: give N >= 1, a:b with a < b, or a,b,c")
+    if min(seeds)<0: raise ValueError(f"--seeds {s!r} names a negative seed: seeds are >= 0")
+    return seeds
 
 def build_configs(args)->tuple:
     "`(configs, seeds, preset)` from the command line's preset, grid and overrides (all validated)."
     from finalbn.config import RunConfig, parse_value, preset
     from finalbn.sweep import trio, factorial, grid
     sets = dict(_kv(s) for s in args.set or [])
+    for k in ('plant','arch'):
+        if k in sets and getattr(args, f"{k}s"): raise ValueError(f"give the {k} once: --set {k}= or --{k}s, not both")
     p = preset(args.preset, **{k:parse_value(k, v) for k,v in sets.items()})
     plants = args.plants.split(',') if args.plants else list(p.plants)
-    archs = args.archs.split(',') if args.archs else ([p.base['arch']] if 'arch' in sets else list(p.archs))
+    archs = args.archs.split(',') if args.archs else list(p.archs)
     bases = [RunConfig(**{**p.base, 'plant':pl, 'arch':a}) for a in archs for pl in plants]
     grids = {'trio':trio, '64':factorial, 'factorial':lambda b: factorial(b, tuple(args.factors.split(','))), 'none':list}
     if args.grid not in grids: raise ValueError(f"unknown grid {args.grid!r}; allowed: {', '.join(grids)}")
@@ -70,45 +77,62 @@ def build_configs(args)->tuple:
         vary[k] = [parse_value(k, x) for x in v.split(',')]
     if vary: cfgs = grid(cfgs, **vary)
     seeds = parse_seeds(args.seeds) if args.seeds else list(p.seeds)
+    for k in ('workers','threads'):
+        if getattr(args, k, 1)<1: raise ValueError(f"--{k} must be >= 1, not {getattr(args, k)}")
     return cfgs, seeds, p
 
 # %% ../nbs/11_cli.ipynb #b6d92040
 def _run_sweep(args)->tuple:
-    from finalbn.store import Store
     from finalbn.sweep import sweep as _sweep, plan
     cfgs, seeds, p = build_configs(args)
-    store = Store(args.store)
-    todo, n_done = plan(cfgs, seeds, store)
-    print(f"finalbn sweep: {len(cfgs)} configs x {len(seeds)} seeds = {len(todo)+n_done} runs; "
-          f"{n_done} already done, {len(todo)} to run on the {args.backend} backend; store {args.store}", flush=True)
+    todo = plan(cfgs, seeds, args.store)
+    print(f"finalbn sweep: {len(cfgs)} configs x {len(seeds)} seeds = {len(todo.runs)} runs; {todo.n_done} already done, "
+          f"{len(todo.todo)} to run on the {args.backend} backend; store {args.store}", flush=True)
+    if todo.stale: print(todo.why(), flush=True)
     start = time.perf_counter()
-    df = _sweep(cfgs, seeds, store, backend=args.backend, workers=args.workers, threads=args.threads, address=args.address,
-                cpus=args.cpus, gpus=args.gpus, device=args.device, progress=not args.no_progress)
+    df = _sweep(cfgs, seeds, todo.store, backend=args.backend, workers=args.workers, threads=args.threads, address=args.address,
+                cpus=args.cpus, gpus=args.gpus, device=args.device, progress=not args.no_progress, planned=todo)
     n_ok, n_fail = int((df.status=='ok').sum()), int((df.status=='failed').sum())
-    print(f"finalbn sweep: ran {len(todo)} runs in {time.perf_counter()-start:.1f}s; store holds {n_ok} ok and "
-          f"{n_fail} failed of this sweep's {len(todo)+n_done}", flush=True)
+    print(f"finalbn sweep: ran {len(todo.todo)} runs in {time.perf_counter()-start:.1f}s; store holds {n_ok} ok and "
+          f"{n_fail} failed of this sweep's {len(todo.runs)}", flush=True)
     for r in df[df.status=='failed'].itertuples(): print(f"  failed: config {r.config_id} ({r.plant}, {r.arch}) seed {r.seed}: {r.reason}")
-    return cfgs, seeds, store
+    store = todo.store
+    return cfgs, seeds, store, n_fail
 
-def sweep(args):
-    "Run the sweep the arguments describe into the store."
-    _run_sweep(args)
+def _failed(cmd, n_fail)->int:
+    "Exit status of a sweeping command: 1, with a message on stderr, when runs failed."
+    if not n_fail: return 0
+    print(f"finalbn {cmd}: {n_fail} run(s) failed (see above); exit status 1", file=sys.stderr)
+    return 1
+
+def sweep(args)->int:
+    "Run the sweep the arguments describe into the store; exit status 1 if a run failed."
+    *_, store, n_fail = _run_sweep(args)
+    store.close()
+    return _failed('sweep', n_fail)
 
 # %% ../nbs/11_cli.ipynb #79aef3eb
 TABLES = ('table1','ranking','effects','gain')
 
-def _report(res, args):
-    from finalbn.report import table1, format_table1, plot_table1, ranking, effects, gain, plot_gain
+def _report(res, args, brief=False):
+    from finalbn.report import (table1, format_table1, brief_table1, table1_verdicts, plot_table1, ranking, effects, gain,
+                                plot_gain, select, check_pooled)
+    from finalbn.config import FACTORS
     import pandas as pd
-    if args.plants: res = res[res.plant.isin(args.plants.split(','))]
-    if args.archs: res = res[res.arch.isin(args.archs.split(','))]
+    where = dict(_kv(s) for s in getattr(args, 'where', None) or [])
+    if getattr(args, 'plants', None): where['plant'] = args.plants.split(',')
+    if getattr(args, 'archs', None): where['arch'] = args.archs.split(',')
+    res = select(res, **{k:v.split(',') if isinstance(v, str) else v for k,v in where.items()})
     if not len(res): raise ValueError(f"no successful runs in {args.store} match the selection")
     fig = None
     with pd.option_context('display.width', 250, 'display.max_columns', 40, 'display.precision', 4):
         if args.table=='table1':
-            t = table1(res); print(format_table1(t)); fig = plot_table1(t)
-        elif args.table=='ranking': print(ranking(res).head(args.top).to_string())
-        elif args.table=='effects': print(effects(res, top=args.top).to_string())
+            t = table1(res)
+            print(brief_table1(t) if brief else format_table1(t))
+            if 'BN − no BN' in t: print('\n'.join(table1_verdicts(t)))
+            fig = plot_table1(t)
+        elif args.table=='ranking': print(ranking(check_pooled(res, vary=(*FACTORS,'plant','arch'))).head(args.top).to_string())
+        elif args.table=='effects': print(effects(check_pooled(res, vary=FACTORS), top=args.top).to_string())
         else:
             g = gain(res, by=args.by); print(g.to_string()); fig = plot_gain(g)
     if args.png:
@@ -117,23 +141,26 @@ def _report(res, args):
         fig.savefig(args.png, dpi=120); print(f"finalbn report: wrote {args.png}")
 
 def report(args):
-    "Print a report of the store (and write its plot)."
+    "Print a report of the store (and write its plot); the store is only read."
     from finalbn.report import results
+    from finalbn.store import Store
     if args.table not in TABLES: raise ValueError(f"unknown table {args.table!r}; allowed: {', '.join(TABLES)}")
     if not Path(args.store).is_file(): raise ValueError(f"no results store at {args.store}")
-    _report(results(args.store), args)
+    _report(results(Store(args.store, readonly=True)), args)
 
 # %% ../nbs/11_cli.ipynb #79242b76
 def quick(args):
-    "The quick reproduction of Table I: sweep the quick preset's trio, print Table I, write its plot."
+    "The quick reproduction of Table I: sweep the quick preset's trio, print a brief Table I and a verdict per plant, write its plot."
     import matplotlib; matplotlib.use('Agg')
     from finalbn.report import results
     start = time.perf_counter()
-    cfgs, seeds, store = _run_sweep(args)
+    cfgs, seeds, store, n_fail = _run_sweep(args)
     res = results(store)
+    store.close()
     res = res[res.key.isin({c.key for c in cfgs}) & res.seed.isin(seeds)]
-    _report(res, args)
-    print(f"finalbn quick: {time.perf_counter()-start:.1f}s in all")
+    _report(res, args, brief=True)
+    print(f"finalbn quick: {time.perf_counter()-start:.1f}s in all; the full table: finalbn report --store {args.store}")
+    return _failed('quick', n_fail)
 
 # %% ../nbs/11_cli.ipynb #7a1288e8
 def configs(args):
@@ -195,6 +222,7 @@ def parser():
     s.add_argument('--store', default='results/finalbn.db', help='results store (default results/finalbn.db)')
     s.add_argument('--plants', help='only these plants (comma-separated)')
     s.add_argument('--archs', help='only these architectures (comma-separated)')
+    s.add_argument('--where', nargs='+', metavar='FIELD=V1,V2', help='only runs whose config field has one of these values, e.g. epochs=3 path=/data/pets')
     add_report_args(s); s.set_defaults(func=report)
     s = sub.add_parser('quick', help="the quick reproduction of Table I: the quick preset's trio, then its report")
     add_sweep_args(s, 'results/quick.db', backend='process'); add_report_args(s, 'results/table1_quick.png'); s.set_defaults(func=quick)

@@ -31,7 +31,7 @@ def _metric_cols(d:pd.DataFrame)->pd.DataFrame:
 def results(store:Store|str, # a results store or its path
             recompute:bool=False)->pd.DataFrame: # recompute the metrics from the stored predictions
     "The successful runs of `store`, one row each, with a column per class metric and `minority_f1`."
-    if not isinstance(store, Store): store = Store(store)
+    if not isinstance(store, Store): store = Store(store, readonly=True)
     d = store.df('ok').reset_index(drop=True)
     if recompute and len(d):
         ms = []

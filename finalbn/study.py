@@ -10,24 +10,24 @@ import argparse, base64, dataclasses, io, json, os, shutil, tempfile, time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from scipy import stats
 from fastai.basics import Callback
 from .config import RunConfig, PRESETS
 from .metrics import classification_metrics
 from .callback import *
 from .layer import get_final_bn
-from .leaves import finalbn_home
+from .leaves import finalbn_home, DIFFICULTY
 from .data import split_test_dl
 from .run import run, RunHistory
 from .store import Store
-from .sweep import sweep, trio, factorial, grid
-from .report import results
+from .sweep import sweep, plan, trio, factorial, grid
+from .report import results, PAPER_TABLE1
 
 # %% auto #0
-__all__ = ['SCALES', 'PLANTS', 'TINY', 'FULL', 'SIMPLE', 'RATIOS', 'BATCHES', 'STUDIES', 'RUN_ORDER', 'backbone', 'base',
-           'simple', 'digits_folder', 'folder_task', 'digits', 'Study', 'study_configs', 'study_seeds', 'to_probs',
-           'EpochTest', 'outputs', 'study_run', 'store_path', 'run_study', 'load_study', 'study_results', 'ci95',
-           'verdict_gain', 'verdict_no_gain', 'fmt', 'study_main', 'add_study_parser']
+__all__ = ['SCALES', 'PLANTS', 'TINY', 'FULL', 'SIMPLE', 'RATIOS', 'BATCHES', 'DIFFICULTIES', 'CALIBRATION_SEEDS', 'STUDIES',
+           'RUN_ORDER', 'CALIBRATION_RULE', 'backbone', 'base', 'simple', 'digits_folder', 'folder_task', 'digits',
+           'Study', 'study_configs', 'study_seeds', 'to_probs', 'EpochTest', 'outputs', 'study_run', 'store_path',
+           'run_study', 'load_study', 'study_results', 'difficulty_table', 'choose_difficulty', 'study_main',
+           'add_study_parser']
 
 # %% ../nbs/12_study.ipynb #03af73a3
 SCALES = ('tiny','full','paper')
@@ -111,8 +111,8 @@ class Study:
     name:str # short name, used by `finalbn study NAME`
     notebook:str # the notebook in nbs/study that analyses it
     title:str # one line
-    configs:callable # `configs(scale, path, folder, roles) -> list[RunConfig]`
-    seeds:dict # scale -> number of seeds
+    configs:callable # `configs(scale, path, folder, roles) -> list[RunConfig]` (an empty list: not run at that scale)
+    seeds:dict # scale -> number of seeds (seeds 0, 1, ...) or a tuple of seeds
 
 def _plants(scale): return PLANTS[:1] if scale=='tiny' else PLANTS
 def _bn(cfgs): return [c.replace(bn=b) for c in cfgs for b in (False,True)]
@@ -130,14 +130,24 @@ BATCHES = {'tiny':[4,8], 'full':[8,32,128], 'paper':[8,16,32,64,128]}
 def _ratio(scale, path='', **kw): return grid(_bn([_fb(scale, 'Apple', path)]), ratio=RATIOS[scale])
 def _batch(scale, path='', **kw): return grid(_bn([_fb(scale, 'Apple', path)]), bs=BATCHES[scale])
 def _datasets(scale, path='', folder='', roles='', **kw):
-    cs = _bn([simple(scale, p, path) for p in _plants(scale)] + [digits(scale)])
-    if folder: cs += _bn([folder_task(folder, roles, scale)])
+    cs = trio([simple(scale, p, path) for p in _plants(scale)] + [digits(scale)])
+    if folder: cs += trio([folder_task(folder, roles, scale)])
     return cs
+DIFFICULTIES = {'tiny':[DIFFICULTY], 'full':[0., 0.25, 0.5, 0.75, 1.]}
+"The difficulties of the embedded leaves (generator version 2) that the calibration tries."
+def _arms(c): return [c, c.replace(ratio=1., n_valid_minor=c.n_valid)]
+def _difficulty(scale, **kw):
+    if scale=='paper': return []
+    return [a for d in DIFFICULTIES[scale] for p in _plants(scale) for a in _arms(base(scale, p, difficulty=d))]
 def _layout(scale, path='', **kw): return _bn([_fb(scale, 'Tomato', path, layout=l) for l in ('multi','two_majority')])
 def _sigmoid(scale, path='', **kw): return _bn([_fb(scale, 'Apple', path, act=a) for a in ('softmax','sigmoid')])
 
 _S = lambda full: {'tiny':2, 'full':full, 'paper':10}
+CALIBRATION_SEEDS = {'tiny':(100,), 'full':(100, 101, 102), 'paper':()}
+"Seeds of the difficulty calibration: disjoint from every other study's seeds (0, 1, ...)."
 STUDIES = {s.name:s for s in [
+    Study('difficulty', '00_difficulty', "Calibrating the embedded leaves' difficulty, without the final BN", _difficulty,
+          CALIBRATION_SEEDS),
     Study('table1', '01_table1', "Table I: no final BN, weighted loss, final BN, three plants", _table1, _S(5)),
     Study('configs64', '02_configs64', "The 64 configurations: ranking, main effects, interactions", _factorial,
           {'tiny':1, 'full':2, 'paper':10}),
@@ -151,8 +161,8 @@ STUDIES = {s.name:s for s in [
     Study('why', '10_why', "Why it works: shift and scale, logit adjustment, tuned thresholds, ROC-AUC", _table1, _S(5)),
 ]}
 
-RUN_ORDER = ('table1','datasets','sigmoid','majority','ratio','batch','configs64','inference','calibration','why')
-"The order in which `run_study('all')` runs them: the headline first, the cheapest next, the factorial last."
+RUN_ORDER = ('difficulty','table1','datasets','sigmoid','majority','ratio','batch','configs64','inference','calibration','why')
+"The order in which `run_study('all')` runs them: the calibration and the headline first, the cheapest next, the factorial last."
 
 def _study(name):
     if name not in STUDIES: raise ValueError(f"unknown study {name!r}; allowed: {', '.join(STUDIES)} or all")
@@ -162,16 +172,19 @@ def study_configs(name:str, # a key of `STUDIES`
                   scale:str='full', # 'tiny', 'full' or 'paper'
                   path:str='', # PlantVillage root (scale 'paper')
                   folder:str='', # a one-folder-per-class tree of your own (study 'datasets')
-                  roles:str='')->list: # its roles, e.g. 'cat=majority,fox=minority'
+                  roles:str='', # its roles, e.g. 'cat=majority,fox=minority'
+                  sets:dict|None=None)->list: # fields to change in every config, e.g. the sizes {'n_major': 100, 'n_test': 40}
     "The configs of study `name` at `scale`."
     _check_scale(scale)
     if folder and not roles: raise ValueError("folder= needs roles= (e.g. 'cat=majority,fox=minority')")
-    return _study(name).configs(scale, path=path, folder=folder, roles=roles)
+    cs = _study(name).configs(scale, path=path, folder=folder, roles=roles)
+    return list(dict.fromkeys(c.replace(**sets) for c in cs)) if sets else cs
 
 def study_seeds(name:str, scale:str='full')->list:
     "The seeds of study `name` at `scale`."
     _check_scale(scale)
-    return list(range(_study(name).seeds[scale]))
+    s = _study(name).seeds[scale]
+    return list(range(s)) if isinstance(s, int) else list(s)
 
 # %% ../nbs/12_study.ipynb #6e7db3b8
 def _logits(model, batches)->tuple:
@@ -243,6 +256,7 @@ def run_study(name:str, # a key of `STUDIES` or 'all'
               path:str='', # PlantVillage root (scale 'paper')
               folder:str='', # a one-folder-per-class tree of your own (study 'datasets')
               roles:str='', # its roles
+              sets:dict|None=None, # fields to change in every config (e.g. sizes)
               backend:str='local', # `finalbn.sweep.sweep`'s backend: 'local', 'process' or 'ray'
               workers:int=2, # worker processes ('process')
               threads:int|None=None, # torch threads per run
@@ -250,26 +264,32 @@ def run_study(name:str, # a key of `STUDIES` or 'all'
               progress:bool=True)->pd.DataFrame: # show the progress bar
     "Run study `name` (or all) at `scale` into `store_path(out, scale)`; return its rows of the store."
     names = list(RUN_ORDER) if name=='all' else [_study(name).name]
-    store = Store(store_path(out, scale))
+    store = None
     try:
         for n in names:
-            sweep(study_configs(n, scale, path, folder, roles), study_seeds(n, scale), store, backend=backend, workers=workers,
-                  threads=threads, device=device, run_fn=study_run, progress=progress)
-        return store.df(status=None)
-    finally: store.close()
+            cfgs, seeds = study_configs(n, scale, path, folder, roles, sets), study_seeds(n, scale)
+            if not cfgs: continue
+            todo = plan(cfgs, seeds, store or store_path(out, scale))  # the store is opened once the data are checked
+            store = todo.store
+            if todo.stale: print(todo.why(), flush=True)
+            sweep(cfgs, seeds, store, backend=backend, workers=workers, threads=threads, device=device, run_fn=study_run,
+                  progress=progress, planned=todo)
+        return store.df(status=None) if store is not None else pd.DataFrame()
+    finally:
+        if store is not None: store.close()
 
 def _ident(d:dict)->str: return json.dumps({k:v for k,v in d.items() if k not in ('path','seed')}, sort_keys=True)
 
 def load_study(name:str, # a key of `STUDIES`
                out:str|Path='stores', # folder of the stores
                scale:str='full', # the scale it ran at
-               path:str='', folder:str='', roles:str='', # as given to `run_study`
+               path:str='', folder:str='', roles:str='', sets:dict|None=None, # as given to `run_study`
                complete:bool=True)->pd.DataFrame: # raise if a run of the study is missing
     "The successful runs of study `name` as `finalbn.report.results` rows."
     fn = store_path(out, scale)
     cmd = f"finalbn study {name} --scale {scale} --out {out}"
     if not fn.exists(): raise FileNotFoundError(f"no store {fn}: run `{cmd}` first")
-    want = {(_ident(c.asdict()), s) for c in study_configs(name, scale, path, folder, roles) for s in study_seeds(name, scale)}
+    want = {(_ident(c.asdict()), s) for c in study_configs(name, scale, path, folder, roles, sets) for s in study_seeds(name, scale)}
     res = results(fn)
     if len(res):
         names = [f.name for f in dataclasses.fields(RunConfig) if f.name!='seed']
@@ -288,34 +308,43 @@ def study_results(name:str, # a key of `STUDIES`
     else: scale = 'full'
     return load_study(name, out, scale, folder=folder, roles=roles), scale, Path(out)
 
-# %% ../nbs/12_study.ipynb #5fc163f2
-def ci95(x)->tuple:
-    "`(mean, half-width of the 95 % t-interval)` of `x`."
-    x = np.asarray(x, dtype=float)
-    h = float(stats.t.ppf(0.975, len(x)-1)*x.std(ddof=1)/np.sqrt(len(x))) if len(x)>1 else float('nan')
-    return float(x.mean()), h
+# %% ../nbs/12_study.ipynb #aba1d6fe
+CALIBRATION_RULE = dict(balanced_min=0.95, baseline=(0.3, 0.7), plant_range=(0.2, 0.8),
+                        target=float(PAPER_TABLE1.xs('unhealthy', level='class')['no BN'].mean()))
+"""The calibration rule, fixed before any final-BN run: every plant's balanced-trained minority F1 >= `balanced_min`;
+the no-BN minority F1 at ratio 100, averaged over the plants, inside `baseline` (paper A's range) and each plant's
+inside `plant_range`; of the difficulties that pass, the one whose plant-averaged no-BN F1 is nearest `target`
+(paper A's mean no-BN minority F1 over Apple, Pepper and Tomato, 0.529)."""
 
-def verdict_gain(mean:float, half:float)->str: # mean paired gain, half-width of its 95 % interval
-    "'reproduced', 'partly reproduced' or 'not reproduced' for a claimed gain."
-    if mean-half>0: return 'reproduced'
-    return 'partly reproduced' if mean>0 else 'not reproduced'
+def difficulty_table(res:pd.DataFrame)->pd.DataFrame: # `load_study('difficulty', ...)`
+    "Minority F1 (mean over seeds) per difficulty, plant and arm ('no BN 100:1', 'balanced'), and what the rule says."
+    if res.bn.any(): raise ValueError("the calibration must not see final-BN runs: these results hold some")
+    r = res.assign(arm=np.where(res.ratio==1., 'balanced', [f"no BN {x:g}:1" for x in res.ratio]))
+    t = r.pivot_table(index='difficulty', columns=['arm','plant'], values='minority_f1', aggfunc='mean')
+    base = t.filter(like='no BN')
+    rule = CALIBRATION_RULE
+    t[('rule','no BN mean')] = base.mean(1)
+    t[('rule','passes')] = ((t['balanced'].min(1)>=rule['balanced_min']) & t[('rule','no BN mean')].between(*rule['baseline'])
+                            & base.min(1).ge(rule['plant_range'][0]) & base.max(1).le(rule['plant_range'][1]))
+    return t
 
-def verdict_no_gain(mean:float, half:float, # mean paired gain, half-width of its 95 % interval
-                    ref:float=float('nan'), # the gain it is compared with (e.g. with softmax, with one majority class)
-                    small:float=0.05)->str: # a gain below this counts as "almost none"
-    "'reproduced', 'partly reproduced' or 'not reproduced' for a claimed absence of gain."
-    if mean-half<=0 and mean<small: return 'reproduced'
-    return 'partly reproduced' if mean<ref else 'not reproduced'
-
-def fmt(mean:float, half:float, d:int=3)->str:
-    "`mean [lo, hi]`."
-    return f"{mean:+.{d}f} [{mean-half:+.{d}f}, {mean+half:+.{d}f}]"
+def choose_difficulty(t:pd.DataFrame)->float: # `difficulty_table(...)`
+    "The difficulty the calibration rule picks from `t`; a `ValueError` if none passes."
+    ok = t[t[('rule','passes')]]
+    if not len(ok): raise ValueError(f"no difficulty passes the calibration rule {CALIBRATION_RULE}:\n{t.round(3).to_string()}")
+    return float((ok[('rule','no BN mean')]-CALIBRATION_RULE['target']).abs().idxmin())
 
 # %% ../nbs/12_study.ipynb #9439db04
 def study_main(args):
     "Run the studies named on the command line and say where their runs are."
     start = time.perf_counter()
-    df = run_study(args.name, args.out, args.scale, path=args.path, folder=args.folder, roles=args.roles, backend=args.backend,
+    from finalbn.config import parse_value
+    sets = {}
+    for kv in args.set or []:
+        if '=' not in kv: raise ValueError(f"--set takes field=value, not {kv!r}")
+        k, v = kv.split('=', 1)
+        sets[k] = parse_value(k, v)
+    df = run_study(args.name, args.out, args.scale, path=args.path, folder=args.folder, roles=args.roles, sets=sets, backend=args.backend,
                    workers=args.workers, threads=args.threads, device=args.device, progress=not args.no_progress)
     print(f"finalbn study {args.name} --scale {args.scale}: {(df.status=='ok').sum()} ok, {(df.status!='ok').sum()} failed "
           f"runs in {store_path(args.out, args.scale)}; {time.perf_counter()-start:.1f}s")
@@ -329,6 +358,7 @@ def add_study_parser(subparsers): # the `add_subparsers()` object of the `finalb
     s.add_argument('--path', default='', help='PlantVillage root (needed by --scale paper)')
     s.add_argument('--folder', default='', help='a one-folder-per-class tree of your own, for study datasets')
     s.add_argument('--roles', default='', help="its classes' roles, e.g. 'cat=majority,fox=minority'")
+    s.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help='change a field of every config, e.g. the sizes n_major=100 ratio=20 n_test=40')
     s.add_argument('--backend', default='process', choices=['local','process','ray'], help='where runs happen (default process)')
     s.add_argument('--workers', type=int, default=2, help='worker processes for --backend process (default 2)')
     s.add_argument('--threads', type=int, help='torch threads per run (default: cores / workers)')

@@ -19,7 +19,16 @@ def finalbn(*args, timeout=600):
     (['--set', 'epochz=3'], "unknown config field(s) ['epochz']; allowed: source"),
     (['--set', 'infer_bn=drop'], "infer_bn='drop' needs a final BN"),
     (['--preset', 'paper'], "preset 'paper' needs path="),
-    (['--preset', 'paper', '--set', 'path=/pv', '--plants', 'Orange'], "PlantVillage has no healthy Orange images"),
+    (['--preset', 'paper', '--set', 'path=/no/such/pv', '--plants', 'Strawberry'], "/no/such/pv is not a folder"),
+    (['--plants', 'Apple', '--set', 'plant=Pepper'], "give the plant once: --set plant= or --plants, not both"),
+    (['--set', 'lr=nan'], "lr must be a finite number, not nan"),
+    (['--set', 'ratio=inf'], "ratio must be a finite number, not inf"),
+    (['--threads', '-1'], "--threads must be >= 1, not -1"),
+    (['--workers', '0'], "--workers must be >= 1, not 0"),
+    (['--seeds', '0'], "--seeds '0' names no seed"),
+    (['--seeds=-1,2'], "names a negative seed"),
+    (['--set', 'n_major=20', 'ratio=10', 'bs=32'], "is smaller than one batch (bs=32)"),
+    (['--set', 'n_major=5000'], "Not enough"),
     (['--vary', 'ratio=ten'], "ratio takes a float, not 'ten'"),
     (['--seeds', 'x'], "--seeds takes N, a:b or a,b,c"),
 ])
@@ -68,3 +77,45 @@ def test_bench_quick(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     rec = json.loads(out.read_text())
     assert rec and 'load' in json.dumps(rec), list(rec)
+
+def test_trio_on_a_folder_tree(tmp_path):
+    "The Table I trio on a one-folder-per-class tree of the user's, from the command line only, then its report."
+    from finalbn.study import digits_folder
+    tree, store = digits_folder(tmp_path/'digits'), tmp_path/'f.db'
+    out = finalbn('sweep', '--store', store, '--seeds', '2', '--no-progress', '--preset', 'scratch', '--set', 'source=folder',
+                  f'path={tree}', 'roles=3=majority,8=minority', 'size=16', 'epochs=1', 'n_major=60', 'ratio=20', 'n_valid=10',
+                  'n_valid_minor=2', 'n_test=10', 'bs=16')
+    assert out.returncode==0, out.stderr
+    assert '3 configs x 2 seeds = 6 runs' in out.stdout
+    rep = finalbn('report', '--store', store)
+    assert rep.returncode==0, rep.stderr
+    assert 'final BN vs none' in rep.stdout and ' 8: ' not in rep.stdout.split('\n')[0]
+
+def test_report_refuses_mixed_runs_and_filters(tmp_path):
+    "Runs that differ in a field other than the trio and the seed are not pooled; --where selects them."
+    store = tmp_path/'m.db'
+    for epochs in ('1', '2'):
+        out = finalbn('sweep', '--store', store, '--plants', 'Apple', '--seeds', '2', '--no-progress',
+                      *[a for a in TINY if not a.startswith('epochs')], f'epochs={epochs}')
+        assert out.returncode==0, out.stderr
+    rep = finalbn('report', '--store', store)
+    assert rep.returncode!=0 and 'differ in epochs (1, 2)' in rep.stderr and '--where epochs=1' in rep.stderr
+    rep = finalbn('report', '--store', store, '--where', 'epochs=2')
+    assert rep.returncode==0 and 'Apple' in rep.stdout
+
+def test_failed_runs_exit_nonzero(tmp_path):
+    "A sweep whose runs fail says how many and exits with status 1, so a scheduler notices."
+    out = finalbn('sweep', '--store', tmp_path/'x.db', '--plants', 'Apple', '--seeds', '1', '--no-progress', *TINY, 'lr=1e12')
+    assert out.returncode==1, (out.stdout, out.stderr)
+    assert '3 run(s) failed' in out.stderr
+
+def test_trio_on_any_plantvillage_plant(tmp_path):
+    "A PlantVillage-layout tree: any plant present in it can be the task, set with --set plant= (not replaced by the preset's)."
+    from finalbn.leaves import make_leaves
+    tree = make_leaves(tmp_path/'pv', plants=['Strawberry'], n_healthy=90, n_unhealthy=30, size=16)
+    out = finalbn('sweep', '--store', tmp_path/'s.db', '--seeds', '1', '--no-progress', '--preset', 'scratch', '--set',
+                  'source=plantvillage', f'path={tree}', 'plant=Strawberry', *TINY[3:])
+    assert out.returncode==0, out.stderr
+    assert '3 configs x 1 seeds = 3 runs' in out.stdout
+    rep = finalbn('report', '--store', tmp_path/'s.db')
+    assert rep.returncode==0 and 'Strawberry' in rep.stdout, rep.stderr
