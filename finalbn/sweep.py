@@ -221,14 +221,15 @@ def sweep(configs:list, # configs to run (their `seed` is replaced by each of `s
     try:
         n_ok = n_fail = 0
         res = BACKENDS[backend](run_fn, todo, threads or 1, device, workers=workers, address=address, cpus=cpus, gpus=gpus)
-        pb = progress_bar(res, total=len(todo), display=progress and bool(todo))
-        if todo: pb.comment = f"{n_done} done before"
+        show = progress and bool(todo)  # fastprogress prints a bar on a comment even when not displayed
+        pb = progress_bar(res, total=len(todo), display=show)
+        if show: pb.comment = f"{n_done} done before"
         for r in pb:
             r.setdefault('info', {}).update(backend=backend)
             r.setdefault('identity', planned.ids.get((r['key'], r['seed'])))
             st.add(r)
             n_ok, n_fail = n_ok+(r['status']=='ok'), n_fail+(r['status']!='ok')
-            pb.comment = f"{n_done} done before, {n_ok} ok, {n_fail} failed"
+            if show: pb.comment = f"{n_done} done before, {n_ok} ok, {n_fail} failed"
         st.checkpoint()
         keys = {(c.key, c.seed) for c in planned.runs}
         df = st.df(status=None)

@@ -10,7 +10,7 @@ def finalbn(*args, timeout=600):
     return subprocess.run(FINALBN+[str(a) for a in args], capture_output=True, text=True, timeout=timeout)
 
 @pytest.mark.parametrize('args, msg', [
-    (['--preset', 'fast'], "unknown preset 'fast'; allowed: quick, scratch, paper"),
+    (['--preset', 'fast'], "unknown preset 'fast'; allowed: quick, scratch, tiny, paper"),
     (['--grid', 'factorial', '--factors', 'bn,dropout'], "unknown factor(s) ['dropout']; allowed: bn, wl, da, mx, uf, wd"),
     (['--archs', 'resnet1000'], "unknown arch 'resnet1000'; allowed: 'small_cnn'"),
     (['--plants', 'Banana'], "unknown plant 'Banana'; allowed:"),
@@ -51,11 +51,16 @@ def test_quick_and_report(tmp_path):
     out = finalbn('quick', '--store', store, '--png', png, '--seeds', '2', '--no-progress', *TINY)
     assert out.returncode==0, out.stderr
     assert '18 runs; 0 already done, 18 to run' in out.stdout
-    for s in ('paper A BN', 'Apple', 'Pepper', 'Tomato', 'unhealthy', '±'): assert s in out.stdout
+    for s in ('paper A', 'Apple', 'Pepper', 'Tomato', 'unhealthy', '±'): assert s in out.stdout
+    table = [l for l in out.stdout.splitlines() if not l.startswith('finalbn ') and 'final BN vs none' not in l]
+    assert len(table) >= 6 and max(map(len, table)) <= 100                      # the main job's table fits 100 columns
+    verdicts = [l for l in out.stdout.splitlines() if 'final BN vs none' in l]
+    assert [l.split()[0] for l in verdicts]==['Apple', 'Pepper', 'Tomato']    # one verdict line per plant
+    assert all(l.endswith(('reproduced', 'inconclusive')) for l in verdicts)
     assert png.stat().st_size > 10_000
     with sqlite3.connect(store) as con: assert con.execute("SELECT COUNT(*) FROM runs WHERE status='ok'").fetchone()[0]==18
     rep = finalbn('report', '--store', store, '--plants', 'Apple')
-    assert rep.returncode==0 and 'Apple' in rep.stdout and 'Tomato' not in rep.stdout
+    assert rep.returncode==0 and 'Apple' in rep.stdout and 'Tomato' not in rep.stdout and 'paper A BN' in rep.stdout
     rep = finalbn('report', '--store', store, '--table', 'gain', '--by', 'plant')
     assert rep.returncode==0 and 'gain' in rep.stdout
     rep = finalbn('report', '--store', store, '--table', 'pie')
