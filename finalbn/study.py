@@ -6,7 +6,7 @@ Docs: https://finalbn.github.io/finalbn/study.html.md"""
 
 # %% ../nbs/12_study.ipynb #cb6772dc
 from __future__ import annotations
-import argparse, base64, dataclasses, io, json, os, shutil, tempfile, time
+import argparse, base64, dataclasses, io, json, os, tempfile, time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, torch
@@ -15,7 +15,8 @@ from .config import RunConfig, PRESETS
 from .metrics import classification_metrics
 from .callback import *
 from .layer import get_final_bn
-from .leaves import finalbn_home, DIFFICULTY
+from .home import finalbn_home, atomic_write
+from .leaves import DIFFICULTY
 from .data import split_test_dl
 from .run import run, RunHistory
 from .store import Store
@@ -23,30 +24,19 @@ from .sweep import sweep, plan, trio, factorial, grid
 from .report import results, PAPER_TABLE1
 
 # %% auto #0
-__all__ = ['SCALES', 'PLANTS', 'TINY', 'FULL', 'SIMPLE', 'RATIOS', 'BATCHES', 'DIFFICULTIES', 'CALIBRATION_SEEDS', 'STUDIES',
-           'RUN_ORDER', 'CALIBRATION_RULE', 'backbone', 'base', 'simple', 'digits_folder', 'folder_task', 'digits',
-           'Study', 'study_configs', 'study_seeds', 'to_probs', 'EpochTest', 'outputs', 'study_run', 'store_path',
-           'run_study', 'load_study', 'study_results', 'difficulty_table', 'choose_difficulty', 'study_main',
-           'add_study_parser']
+__all__ = ['SCALES', 'PLANTS', 'SCALE_PRESETS', 'RATIOS', 'BATCHES', 'DIFFICULTIES', 'CALIBRATION_SEEDS', 'STUDIES', 'RUN_ORDER',
+           'CALIBRATION_RULE', 'base', 'simple', 'digits_folder', 'folder_task', 'digits', 'Study', 'study_configs',
+           'study_seeds', 'to_probs', 'EpochTest', 'outputs', 'study_run', 'store_path', 'run_study', 'load_study',
+           'study_results', 'difficulty_table', 'choose_difficulty', 'study_main', 'add_study_parser']
 
 # %% ../nbs/12_study.ipynb #03af73a3
 SCALES = ('tiny','full','paper')
 PLANTS = ('Apple','Pepper','Tomato')
-TINY = dict(source='embedded', arch='small_cnn', size=16, epochs=1, n_major=40, ratio=10., n_valid=8, n_valid_minor=2,
-            n_test=8, bs=8, lr=3e-3)
-FULL = dict(source='embedded', frozen=True, epochs=5, n_major=400, ratio=100., n_valid=60, n_valid_minor=3, n_test=60,
-            bs=32, lr=1e-2)
-SIMPLE = dict(source='embedded', arch='small_cnn', size=32, epochs=5, n_major=400, ratio=100., n_valid=60, n_valid_minor=3,
-              n_test=60, bs=32, lr=3e-3)
+SCALE_PRESETS = {'tiny':('tiny','tiny'), 'full':('quick','scratch'), 'paper':('paper','paper')}
+"scale -> the `finalbn.config.PRESETS` of its `base` and of its `simple` network."
 
 def _check_scale(scale):
     if scale not in SCALES: raise ValueError(f"unknown scale {scale!r}; allowed: {', '.join(SCALES)}")
-
-def backbone()->tuple:
-    "`(name, arch, size)` of finalbn's first pretrained backbone, the `full` scale's."
-    from finalbn.pretrain import PRETRAINED
-    name = next(iter(PRETRAINED))
-    return name, PRETRAINED[name]['arch'], PRETRAINED[name]['size']
 
 def base(scale:str='full', # 'tiny', 'full' or 'paper'
          plant:str='Apple', # plant of the binary task
@@ -54,20 +44,17 @@ def base(scale:str='full', # 'tiny', 'full' or 'paper'
          **kw)->RunConfig: # fields to change
     "The studies' base config at `scale` for `plant`."
     _check_scale(scale)
-    if scale=='tiny': d = TINY
-    elif scale=='full':
-        name, arch, size = backbone()
-        d = FULL | dict(arch=arch, size=size, pretrained=name)
-    else:
+    d = PRESETS[SCALE_PRESETS[scale][0]].base
+    if scale=='paper':
         if not path: raise ValueError("scale 'paper' needs path= (the root of your PlantVillage copy)")
-        d = PRESETS['paper'].base | dict(path=str(path))
+        d = d | dict(path=str(path))
     return RunConfig(**(d | dict(plant=plant) | kw))
 
 def simple(scale:str='full', plant:str='Apple', path:str='', **kw)->RunConfig:
     "The much simpler network of finding 4: `small_cnn` trained from scratch."
     _check_scale(scale)
     if scale=='tiny': return base('tiny', plant, **kw)
-    if scale=='full': return RunConfig(**(SIMPLE | dict(plant=plant) | kw))
+    if scale=='full': return RunConfig(**(PRESETS[SCALE_PRESETS['full'][1]].base | dict(plant=plant) | kw))
     return base('paper', plant, path, arch='small_cnn', pretrained=False, frozen=False, **kw)
 
 # %% ../nbs/12_study.ipynb #b2a3940a
@@ -77,17 +64,13 @@ def digits_folder(dest:str|Path|None=None)->Path: # folder to write (default `fi
     from sklearn.datasets import load_digits
     dest = Path(dest) if dest else finalbn_home()/'digits'
     if dest.exists(): return dest
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}")
     d = load_digits()
-    for i,(im,y) in enumerate(zip(d.images, d.target)):
-        f = tmp/str(y)/f"{i:04d}.png"
-        f.parent.mkdir(parents=True, exist_ok=True)
-        Image.fromarray((im*255/16).round().astype(np.uint8)).save(f)
-    try: os.replace(tmp, dest)
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if not dest.exists(): raise
-    return dest
+    def fill(tmp):
+        for i,(im,y) in enumerate(zip(d.images, d.target)):
+            f = tmp/str(y)/f"{i:04d}.png"
+            f.parent.mkdir(exist_ok=True)
+            Image.fromarray((im*255/16).round().astype(np.uint8)).save(f)
+    return atomic_write(dest, fill, folder=True)
 
 def folder_task(path:str|Path, # a one-folder-per-class tree
                 roles:str, # 'label=majority,label=minority,...'
@@ -143,7 +126,7 @@ def _layout(scale, path='', **kw): return _bn([_fb(scale, 'Tomato', path, layout
 def _sigmoid(scale, path='', **kw): return _bn([_fb(scale, 'Apple', path, act=a) for a in ('softmax','sigmoid')])
 
 _S = lambda full: {'tiny':2, 'full':full, 'paper':10}
-CALIBRATION_SEEDS = {'tiny':(100,), 'full':(100, 101, 102), 'paper':()}
+CALIBRATION_SEEDS = {'tiny':(100,), 'full':(100, 101), 'paper':()}
 "Seeds of the difficulty calibration: disjoint from every other study's seeds (0, 1, ...)."
 STUDIES = {s.name:s for s in [
     Study('difficulty', '00_difficulty', "Calibrating the embedded leaves' difficulty, without the final BN", _difficulty,
