@@ -6,7 +6,7 @@ Docs: https://finalbn.github.io/finalbn/data.html.md"""
 
 # %% ../nbs/03_data.ipynb #c52089c5
 from __future__ import annotations
-import os, re, hashlib, tempfile, warnings, zlib
+import os, re, hashlib, warnings, zlib
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from PIL import Image
@@ -17,7 +17,8 @@ from fastai.data.transforms import Categorize, IntToFloatTensor, Normalize
 from fastai.torch_core import TensorImage
 from fastai.vision.augment import aug_transforms
 from fastai.vision.core import imagenet_stats
-from .leaves import finalbn_home, make_leaves, embedded_leaves
+from .home import finalbn_home, atomic_write
+from .leaves import make_leaves, embedded_leaves
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'LAYOUTS', 'MANIFEST_COLS', 'MAX_DECODED', 'read_folders', 'parse_plantvillage', 'read_plantvillage',
@@ -257,11 +258,7 @@ def decode_split(split:pd.DataFrame, # a split
     if disk and fn.exists(): arr = np.load(fn)
     else:
         arr = np.stack([load_image(p, size) for p in split.path])
-        if disk:
-            fn.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(suffix='.npy', dir=fn.parent)
-            with os.fdopen(fd, 'wb') as f: np.save(f, arr)
-            os.replace(tmp, fn)
+        if disk: atomic_write(fn, lambda f: np.save(f, arr))
     _DECODED[key] = torch.from_numpy(arr)
     while len(_DECODED) > MAX_DECODED: _DECODED.pop(next(iter(_DECODED)))
     return _DECODED[key]

@@ -6,14 +6,15 @@ Docs: https://finalbn.github.io/finalbn/leaves.html.md"""
 
 # %% ../nbs/02_leaves.ipynb #3123d3f0
 from __future__ import annotations
-import os, shutil, tempfile, zlib
+import zlib
 from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter
+from .home import finalbn_home, atomic_write
 
 # %% auto #0
 __all__ = ['GENERATOR_VERSION', 'VERSIONS', 'DIFFICULTY', 'PLANTS', 'DISEASES', 'STUDY_PLANTS', 'PRETRAIN_PLANTS', 'EMBEDDED',
-           'severity', 'render_leaf', 'make_leaves', 'finalbn_home', 'embedded_name', 'embedded_leaves']
+           'severity', 'render_leaf', 'make_leaves', 'embedded_name', 'embedded_leaves']
 
 # %% ../nbs/02_leaves.ipynb #8d326ccf
 # Bumped whenever the images change for the same seed (it keys the cache of `embedded_leaves`); older versions stay
@@ -324,10 +325,7 @@ def make_leaves(dest:str|Path, # folder to create (must not exist)
     if bad: raise ValueError(f"Unknown plant(s) {bad}; the generator has {list(PLANTS)}")
     if version not in VERSIONS: raise ValueError(f"unknown generator version {version!r}; allowed: {VERSIONS}")
     if not difficulty >= 0: raise ValueError(f"difficulty must be >= 0, not {difficulty}")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}.', dir=dest.parent))
-    tmp.chmod(0o755)
-    try:
+    def fill(tmp):
         for p in plants:
             ds, nu = PLANTS[p]['diseases'], n_unhealthy.get(p, 0) if isinstance(n_unhealthy, dict) else n_unhealthy
             for cond, n in [('healthy', n_healthy), *zip(ds, _counts(nu, len(ds)))]:
@@ -337,19 +335,11 @@ def make_leaves(dest:str|Path, # folder to create (must not exist)
                     rng = np.random.default_rng([seed, zlib.crc32(folder.encode()), i])
                     a = render_leaf(rng, p, None if cond == 'healthy' else cond, size, contrast, lesion, difficulty, version)
                     Image.fromarray(a).save(tmp/folder/f'leaf_{i:05d}.jpg', quality=quality)
-        os.rename(tmp, dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return dest
+    return atomic_write(dest, fill, folder=True)
 
 # %% ../nbs/02_leaves.ipynb #797bc653
 # Counts of the embedded default: 1300 healthy and 700 unhealthy per plant (Tomato 2200, so one disease can be a majority).
 EMBEDDED = dict(n_healthy=1300, n_unhealthy={p: 2200 if p == 'Tomato' else 700 for p in PLANTS})
-
-def finalbn_home():
-    "The cache folder of finalbn: `$FINALBN_HOME`, default `~/.cache/finalbn`."
-    return Path(os.environ.get('FINALBN_HOME', Path.home()/'.cache'/'finalbn'))
 
 def embedded_name(size:int=64, seed:int=0, difficulty:float=DIFFICULTY, version:int=GENERATOR_VERSION)->str:
     "Folder name of an embedded tree: what its images are a function of."
