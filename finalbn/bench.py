@@ -1,4 +1,4 @@
-"""`finalbn bench`: what a run costs and where its time goes, measured as side-by-side ratios; and the paper-scale study's cost.
+"""`finalbn bench`: what a run costs and where its time goes, measured as side-by-side ratios.
 
 Docs: https://finalbn.github.io/finalbn/bench.html.md"""
 
@@ -17,10 +17,10 @@ from .data import split_dls, split_test_dl, decode_split
 from .run import make_split, make_learner, fit, versions
 
 # %% auto #0
-__all__ = ['SWEEP_SETTINGS', 'PRESETS', 'loadavg', 'side_by_side', 'ratio', 'bench_config', 'bench_data', 'new_model',
+__all__ = ['SWEEP_SETTINGS', 'BENCH_CASES', 'loadavg', 'side_by_side', 'ratio', 'bench_config', 'bench_data', 'new_model',
            'fixed_batches', 'train_steps', 'bench_final_bn', 'plain_fit', 'DataWait', 'data_epoch', 'bench_training',
            'bench_sweep', 'forward_all', 'bench_inference', 'bench', 'summary', 'format_table', 'bench_cmd',
-           'add_bench_parser', 'train_flops']
+           'add_bench_parser']
 
 # %% ../nbs/13_bench.ipynb #f93c644c
 def loadavg()->list:
@@ -275,11 +275,11 @@ def bench_inference(cfg:RunConfig, split, dls, # the config, its split and DataL
                 aa_control=ratio(t['never (A/A copy)'], ref), folded_max_abs_diff=diff, times=t)
 
 # %% ../nbs/13_bench.ipynb #0f6f467a
-PRESETS = {'full':dict(reps=12, steps=1, loop_reps=3, sweep_runs=2, sweep_reps=2, infer_reps=20),
+BENCH_CASES = {'full':dict(reps=12, steps=1, loop_reps=3, sweep_runs=2, sweep_reps=2, infer_reps=20),
            'quick':dict(reps=4, steps=1, loop_reps=1, sweep_runs=2, sweep_reps=1, infer_reps=8)}
 
 def bench(cfg:RunConfig|None=None, # config measured; default `bench_config()` (the quick preset on Apple)
-          quick:bool=False, # fewer rounds and runs (`PRESETS['quick']`), for a check in a few minutes
+          quick:bool=False, # fewer rounds and runs (`BENCH_CASES['quick']`), for a check in a few minutes
           threads:int=1, # torch threads for measurements 1, 2, 3 and 5
           sweep:bool=True, # run measurement 4 (starts worker processes)
           out:str|Path|None=None, # write the record here as JSON
@@ -287,7 +287,7 @@ def bench(cfg:RunConfig|None=None, # config measured; default `bench_config()` (
     "Run the benchmark: the five side-by-side measurements, as one record."
     cfg = cfg or bench_config()
     _check(cfg)
-    p = {**PRESETS['quick' if quick else 'full'], **kw}
+    p = {**BENCH_CASES['quick' if quick else 'full'], **kw}
     old = torch.get_num_threads()
     torch.set_num_threads(threads)
     rec = dict(machine=dict(cpus=os.cpu_count(), platform=platform.platform(), processor=platform.processor(),
@@ -374,25 +374,3 @@ def add_bench_parser(subparsers): # the `add_subparsers()` object of the `finalb
     s.add_argument('--no-sweep', action='store_true', help='leave out the sweep throughput (no worker processes)')
     s.set_defaults(func=bench_cmd)
     return s
-
-# %% ../nbs/13_bench.ipynb #f4aecb44
-def train_flops(arch:str, # torchvision model name, e.g. 'vgg19_bn', 'resnet34'
-                size:int=224, # image size
-                frozen:bool=True, # body frozen (head trains)
-                train_bn:bool=False, # with `frozen`, the body's BN layers train too (UF)
-                n_out:int=2)->dict: # classes
-    "FLOPs per image of a training step and of inference of fastai's model for `arch`, counted on the meta device."
-    import torchvision
-    from torch.utils.flop_counter import FlopCounterMode
-    from fastai.vision.learner import create_vision_model
-    m = create_vision_model(getattr(torchvision.models, arch), n_out, pretrained=False)
-    add_final_bn(m)
-    m = m.to('meta')
-    for mod in m[0].modules():
-        bn = isinstance(mod, nn.modules.batchnorm._BatchNorm) and train_bn
-        for p in mod.parameters(recurse=False): p.requires_grad_(not frozen or bn)
-    x, y = torch.empty(2, 3, size, size, device='meta'), torch.zeros(2, dtype=torch.long, device='meta')
-    with FlopCounterMode(display=False) as fc: F.cross_entropy(m.train()(x), y).backward()
-    train = fc.get_total_flops()/2
-    with FlopCounterMode(display=False) as fc, torch.no_grad(): m.eval()(x)
-    return dict(train=train, infer=fc.get_total_flops()/2)

@@ -8,15 +8,15 @@ Docs: https://finalbn.github.io/finalbn/config.html.md"""
 from __future__ import annotations
 import dataclasses, hashlib, json, math, re
 from dataclasses import dataclass, fields, asdict
-from pathlib import Path
 import pandas as pd
 from .data import LAYOUTS
 from .leaves import GENERATOR_VERSION, VERSIONS, DIFFICULTY
+from .pretrained import PRETRAINED, check_pretrained
 
 # %% auto #0
 __all__ = ['FACTORS', 'SOURCES', 'SCHEDS', 'ACTS', 'INFER_BN', 'PRESETS', 'RunConfig', 'check_fields', 'check_arch',
-           'embedded_plants', 'parse_roles', 'validate', 'pretrained_names', 'check_pretrained', 'load_pretrained',
-           'factors_of', 'config_table', 'Preset', 'preset', 'parse_value']
+           'embedded_plants', 'parse_roles', 'validate', 'factors_of', 'config_table', 'Preset', 'preset',
+           'parse_value']
 
 # %% ../nbs/04_config.ipynb #c79f12e7
 FACTORS = ('bn','wl','da','mx','uf','wd')
@@ -164,35 +164,6 @@ def validate(c:RunConfig):
                                       f"batch (bs={c.bs}); training drops the last partial batch, so nothing would train: lower bs or raise n_major")
     if c.lr<=0 or c.mx_alpha<=0 or c.wd_value<0: raise ValueError("lr and mx_alpha must be > 0, wd_value >= 0")
 
-# %% ../nbs/04_config.ipynb #4d4dd088
-def pretrained_names()->tuple:
-    "Names of finalbn's embedded pretrained weights."
-    from finalbn.pretrain import PRETRAINED
-    return tuple(PRETRAINED)
-
-def check_pretrained(arch:str, # timm model name
-                     spec:str, # a name from `pretrained_names()` or a path to a weights file
-                     size:int|None=None): # image size of the run (None: not checked)
-    "Raise a `ValueError` if `spec` is neither a known name of embedded weights nor an existing file, or does not fit `arch` / `size`."
-    import timm
-    from finalbn.pretrain import PRETRAINED
-    if spec not in PRETRAINED and not Path(spec).is_file():
-        raise ValueError(f"unknown pretrained weights {spec!r}: not a file, and not one of finalbn's embedded weights "
-                         f"{list(PRETRAINED)}; use pretrained=True for the hub's weights or False for none")
-    if not timm.is_model(arch): raise ValueError(f"pretrained={spec!r} needs a timm architecture, not {arch!r}")
-    if spec in PRETRAINED:
-        w = PRETRAINED[spec]
-        if w['arch']!=arch: raise ValueError(f"the weights {spec!r} are for arch {w['arch']!r}, not {arch!r}")
-        if size is not None and w['size']!=size: raise ValueError(f"the weights {spec!r} were pretrained at size {w['size']}, not {size}")
-
-def load_pretrained(arch:str, # timm model name
-                    spec:str, # a name from `pretrained_names()` or a path to a weights file
-                    size:int|None=None)->dict: # image size of the run
-    "The state dict of the body (`learn.model[0]` of a `vision_learner`) that `spec` names for `arch`."
-    from finalbn.pretrain import load_weights
-    check_pretrained(arch, spec, size)
-    return load_weights(arch, spec, size)
-
 # %% ../nbs/04_config.ipynb #eb3d7c9f
 def factors_of(config_id:int)->dict: # a number in 0..63
     "The factor flags `{'bn':..,'wl':..,..}` of a configuration number."
@@ -215,7 +186,6 @@ class Preset:
 
 def _backbone()->dict:
     "Model fields of the first of finalbn's embedded backbones, fine-tuned."
-    from finalbn.pretrain import PRETRAINED
     name, w = next(iter(PRETRAINED.items()))
     return dict(arch=w['arch'], size=w['size'], pretrained=name, frozen=True)
 
@@ -226,6 +196,9 @@ PRESETS = {
                     seeds=(0,1,2), doc="embedded leaves, finalbn's pretrained backbone, body frozen, CPU: the Table I trio in minutes"),
     'scratch': Preset(dict(**_SMALL, size=32, arch='small_cnn', epochs=5, lr=3e-3), plants=_STUDY, archs=('small_cnn',),
                       seeds=(0,1,2), doc='embedded leaves, 32 px, a small CNN from scratch, CPU: the fastest preset'),
+    'tiny': Preset(dict(source='embedded', arch='small_cnn', size=16, epochs=1, n_major=40, ratio=10., n_valid=8, n_valid_minor=2,
+                        n_test=8, bs=8, lr=3e-3), plants=_STUDY[:1], archs=('small_cnn',), seeds=(0,1),
+                   doc="the study's CI scale: 16 px, one epoch, 40 majority images, a small CNN from scratch: seconds"),
     'paper': Preset(dict(source='plantvillage', size=224, arch='vgg19_bn', pretrained=True, frozen=True, uf=True,
                          epochs=10, lr=1e-3, bs=32, ratio=100., n_major=1000, n_valid=150, n_valid_minor=7, n_test=150),
                     plants=_STUDY, archs=('vgg19_bn','resnet34'), seeds=tuple(range(10)),
@@ -233,7 +206,7 @@ PRESETS = {
 }
 
 # %% ../nbs/04_config.ipynb #85b98a75
-def preset(name:str, # 'quick', 'scratch' or 'paper'
+def preset(name:str, # a key of `PRESETS`: 'quick', 'scratch', 'tiny' or 'paper'
            **kw)->Preset: # `RunConfig` fields overriding the preset's base (`plant=` and `arch=` replace its plants and archs)
     "The preset `name` with `kw` applied, validated with every plant and architecture it will run."
     _one_of('preset', name, tuple(PRESETS))

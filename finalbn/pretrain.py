@@ -6,7 +6,7 @@ Docs: https://finalbn.github.io/finalbn/pretrain.html.md"""
 
 # %% ../nbs/10_pretrain.ipynb #c62cc5ce
 from __future__ import annotations
-import argparse, hashlib, json, os, platform, sys, tempfile, time
+import argparse, hashlib, json, platform, sys, tempfile, time
 from pathlib import Path
 import numpy as np, torch
 import fastai, timm, safetensors, safetensors.torch
@@ -15,12 +15,13 @@ import fastai.callback.schedule, fastai.callback.progress # Learner.fit_one_cycl
 from fastai.losses import CrossEntropyLossFlat
 from fastai.vision.learner import vision_learner
 import finalbn
-from .leaves import STUDY_PLANTS, PRETRAIN_PLANTS, GENERATOR_VERSION, DIFFICULTY, embedded_leaves, finalbn_home
+from .home import atomic_write
+from .leaves import STUDY_PLANTS, PRETRAIN_PLANTS, GENERATOR_VERSION, DIFFICULTY, embedded_leaves
+from .pretrained import FORMAT, PRETRAINED, cache_path, pretrained_path, weights_record
 from .data import read_folders, imbalanced_split, split_dls, manifest_hash
 
 # %% auto #0
-__all__ = ['FORMAT', 'RECIPE', 'PRETRAINED', 'BUILD_MINUTES', 'pretrain_split', 'versions', 'pretrain', 'weights_dir',
-           'pretrained_path', 'weights_record', 'load_weights', 'add_pretrain_args', 'check_rebuild', 'pretrain_cli',
+__all__ = ['RECIPE', 'pretrain_split', 'versions', 'pretrain', 'add_pretrain_args', 'check_rebuild', 'pretrain_cli',
            'pretrain_main']
 
 # %% ../nbs/10_pretrain.ipynb #3e9945a0
@@ -47,7 +48,6 @@ def pretrain_split(root:str|Path|None=None, # a PlantVillage-layout tree; defaul
     return imbalanced_split(items, roles=roles, train=(n_train,0), valid=(n_valid,0), test=(0,0), seed=seed)
 
 # %% ../nbs/10_pretrain.ipynb #4ec575a2
-FORMAT = 'finalbn-body-v1'
 RECIPE = ('arch', 'size', 'plants', 'n_train', 'n_valid', 'epochs', 'bs', 'lr', 'seed', 'threads', 'difficulty')
 "Fields of a record that `pretrain` takes back to rebuild the weights."
 
@@ -58,18 +58,6 @@ def versions()->dict:
                 finalbn=finalbn.__version__)
 
 def _sha256(fn): return hashlib.sha256(Path(fn).read_bytes()).hexdigest()
-
-def _replace_into(dest:Path, write):
-    "Call `write(tmp)` on a temporary file beside `dest`, then rename it to `dest` (readers never see half a file)."
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{dest.name}.', dir=dest.parent); os.close(fd)
-    try:
-        write(tmp)
-        mask = os.umask(0); os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes the file private; give it the usual permissions
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
 
 # %% ../nbs/10_pretrain.ipynb #0c5257ee
 def pretrain(dest:str|Path, # weights file to write (`.safetensors`); the record goes beside it (`.json`)
@@ -108,7 +96,7 @@ def pretrain(dest:str|Path, # weights file to write (`.safetensors`); the record
     finally: torch.set_num_threads(old)
     sd = {k:v.detach().contiguous() for k,v in learn.model[0].model.state_dict().items()}
     head = json.dumps(dict(format=FORMAT, arch=arch, size=size), sort_keys=True)
-    _replace_into(dest, lambda f: safetensors.torch.save_file(sd, f, metadata={'finalbn': head}))
+    atomic_write(dest, lambda f: safetensors.torch.save_file(sd, f, metadata={'finalbn': head}))
     hist = [dict(epoch=i+1, train_loss=float(v[0]), valid_loss=float(v[1]), valid_accuracy=float(v[2]))
             for i,v in enumerate(learn.recorder.values)]
     rec = dict(format=FORMAT, name=name, arch=arch, size=size, plants=sorted(set(map(_plant_of, classes))),
@@ -118,80 +106,8 @@ def pretrain(dest:str|Path, # weights file to write (`.safetensors`); the record
                valid_accuracy=hist[-1]['valid_accuracy'], history=hist,
                n_params=sum(v.numel() for v in sd.values() if v.is_floating_point()),
                versions=versions(), file=dest.name, sha256=_sha256(dest))
-    _replace_into(dest.with_suffix('.json'), lambda f: Path(f).write_text(json.dumps(rec, indent=1)+'\n'))
+    atomic_write(dest.with_suffix('.json'), lambda f: Path(f).write_text(json.dumps(rec, indent=1)+'\n'))
     return rec
-
-# %% ../nbs/10_pretrain.ipynb #79263b20
-PRETRAINED = {
-    'leaves-resnet10t': dict(arch='resnet10t', size=64, plants=sorted(PRETRAIN_PLANTS), n_train=200, n_valid=50,
-                             epochs=5, bs=64, lr=3e-3, seed=0, threads=2, difficulty=0.5),
-}
-"finalbn's embedded weights: name -> the `pretrain` arguments that build them."
-BUILD_MINUTES = {'leaves-resnet10t': 21}
-"Minutes building each took on two (shared) cores of the development machine, measured with `finalbn pretrain`."
-
-def weights_dir()->Path:
-    "The folder of the weights shipped in the package."
-    return Path(finalbn.__file__).parent/'weights'
-
-def _cached(name): return finalbn_home()/'weights'/f'{name}.safetensors'
-
-def pretrained_path(spec:str|Path, # a name in `PRETRAINED` or a weights file
-                    build:bool=True, # build missing embedded weights into the cache
-                    progress:bool=True)->Path: # progress bar while building
-    "The weights file `spec` names: shipped in the package, else in the cache (built on first use), or the file itself."
-    name = str(spec)
-    if name in PRETRAINED:
-        for f in (weights_dir()/f'{name}.safetensors', _cached(name)):
-            if f.is_file(): return f
-        if not build: raise ValueError(f"the weights {name!r} are neither shipped nor built: run `finalbn pretrain --name {name}`")
-        f = _cached(name)
-        took = f"; about {BUILD_MINUTES[name]} minutes on two cores" if name in BUILD_MINUTES else ""
-        print(f"finalbn: building the pretrained weights {name!r} into {f} (once{took})", flush=True)
-        pretrain(f, name=name, progress=progress, **PRETRAINED[name])
-        return f
-    f = Path(spec)
-    if f.is_file(): return f
-    raise ValueError(f"unknown pretrained weights {name!r}: not a file, and not one of finalbn's embedded weights "
-                     f"{list(PRETRAINED)}; use pretrained=True for the hub's weights or False for none")
-
-# %% ../nbs/10_pretrain.ipynb #425393f7
-def _header(f:Path)->dict:
-    "finalbn's metadata in the header of a safetensors file ({} for other files)."
-    if f.suffix!='.safetensors': return {}
-    with safetensors.safe_open(str(f), 'pt') as s: meta = s.metadata() or {}
-    return json.loads(meta['finalbn']) if 'finalbn' in meta else {}
-
-def weights_record(spec:str|Path)->dict: # a name in `PRETRAINED` or a weights file
-    "The record of the weights `spec` names (the JSON beside the file; else what its header says)."
-    f = pretrained_path(spec)
-    j = f.with_suffix('.json')
-    return json.loads(j.read_text()) if j.is_file() else _header(f)
-
-# %% ../nbs/10_pretrain.ipynb #6bc614f8
-def load_weights(arch:str, # timm name of the network the run builds
-                 spec:str|Path, # a name in `PRETRAINED` or a weights file
-                 size:int|None=None)->dict: # image size of the run (None: don't check)
-    "State dict of `learn.model[0]` of a `vision_learner` on `arch` from the weights `spec` names; clear errors if they don't fit."
-    if not timm.is_model(arch): raise ValueError(f"finalbn's weights are for timm networks: {arch!r} is not a timm model name")
-    f = pretrained_path(spec)
-    meta = _header(f)
-    if meta and meta['arch']!=arch:
-        raise ValueError(f"the weights {str(spec)!r} are for {meta['arch']}, not {arch}: set arch={meta['arch']!r}, or "
-                         f"pretrain weights for {arch} with `finalbn pretrain --arch {arch} --out FILE.safetensors`")
-    if meta and size is not None and meta['size']!=size:
-        raise ValueError(f"the weights {str(spec)!r} were pretrained on {meta['size']} px images, the run uses {size} px: "
-                         f"set size={meta['size']}, or pretrain weights for {size} px with `finalbn pretrain --size {size} --out FILE.safetensors`")
-    sd = safetensors.torch.load_file(str(f)) if f.suffix=='.safetensors' else torch.load(f, map_location='cpu', weights_only=True)
-    if sd and all(k.startswith('model.') for k in sd): sd = {k[len('model.'):]:v for k,v in sd.items()}
-    with torch.device('meta'): ref = timm.create_model(arch, pretrained=False, num_classes=0).state_dict()
-    missing, extra = [k for k in ref if k not in sd], [k for k in sd if k not in ref]
-    shapes = [f"{k} {tuple(sd[k].shape)} instead of {tuple(ref[k].shape)}" for k in ref if k in sd and sd[k].shape!=ref[k].shape]
-    if missing or extra or shapes:
-        raise ValueError(f"the weights in {f} don't fit {arch}: " + '; '.join(
-            f"{n} {len(l)} ({', '.join(l[:3])}{', ...' if len(l)>3 else ''})"
-            for n,l in (('missing',missing), ('unexpected',extra), ('wrong shape',shapes)) if l))
-    return {f'model.{k}':v for k,v in sd.items()}
 
 # %% ../nbs/10_pretrain.ipynb #fe2320cd
 def add_pretrain_args(p:argparse.ArgumentParser): # the parser (or sub-parser) to add to
@@ -213,7 +129,7 @@ def _recipe(rec): return {k:rec[k] for k in RECIPE} | ({} if rec['data']=='embed
 def check_rebuild(spec:str|Path, # a name in `PRETRAINED` or a weights file with its record
                   progress:bool=True)->dict: # progress bar
     "Rebuild the weights `spec` names from their record in a temporary folder: {field: (recorded, rebuilt)} that differ."
-    f = pretrained_path(spec, build=False)
+    f = pretrained_path(spec)
     old = weights_record(f)
     if 'sha256' not in old: raise ValueError(f"{f} has no record beside it ({f.with_suffix('.json').name}): nothing to rebuild from")
     with tempfile.TemporaryDirectory() as d:
@@ -236,7 +152,7 @@ def pretrain_cli(args)->int:
               f"{len(diff)} record field(s) differ; {time.perf_counter()-start:.0f} s", flush=True)
         return 0 if not set(diff)-{'versions'} else 1
     if over and not args.out: raise ValueError(f"changing the recipe of {args.name!r} ({', '.join(over)}) needs --out FILE.safetensors")
-    dest = Path(args.out) if args.out else _cached(args.name)
+    dest = Path(args.out) if args.out else cache_path(args.name)
     rec = pretrain(dest, name=args.name if not over else '', progress=not args.no_progress, **(PRETRAINED[args.name] | over))
     print(f"finalbn pretrain: {rec['arch']} at {rec['size']} px on {len(rec['classes'])} classes of {', '.join(rec['plants'])}: "
           f"valid accuracy {rec['valid_accuracy']:.4f} after {rec['epochs']} epochs, {time.perf_counter()-start:.0f} s; "

@@ -18,11 +18,11 @@ from fastai.callback.training import BnFreeze
 import fastai.callback.schedule, fastai.callback.progress # Learner.fit_one_cycle, fit_flat_cos, no_bar
 from fastai.vision.learner import vision_learner
 import finalbn
-from .config import RunConfig, load_pretrained, parse_roles
+from .config import RunConfig, parse_roles
 from .metrics import classification_metrics
 from .callback import *
 from .leaves import embedded_leaves
-from .pretrain import pretrained_path
+from .pretrained import pretrained_path, load_pretrained
 from .data import read_plantvillage, read_folders, imbalanced_split, manifest_hash, split_dls, split_test_dl
 
 # %% auto #0

@@ -53,7 +53,8 @@ def test_bad_input_refused_before_training(tmp_path, args, msg):
     assert not (tmp_path/'home'/'weights').exists() and not list(tmp_path.glob('x.*'))
 
 def test_shipped_weights():
-    from finalbn.pretrain import PRETRAINED, RECIPE, weights_dir, weights_record
+    from finalbn.pretrain import RECIPE
+    from finalbn.pretrained import PRETRAINED, weights_dir, weights_record
     from finalbn.leaves import STUDY_PLANTS
     f = weights_dir()/'leaves-resnet10t.safetensors'
     assert f.is_file() and f.stat().st_size < 20e6
@@ -63,7 +64,7 @@ def test_shipped_weights():
     assert not any(c.split('___')[0] in STUDY_PLANTS for c in rec['classes'])
 
 def test_shipped_weights_load_in_a_fresh_process():
-    code = ("from finalbn.pretrain import load_weights; import timm; m = timm.create_model('resnet10t', num_classes=0); "
+    code = ("from finalbn.pretrained import load_weights; import timm; m = timm.create_model('resnet10t', num_classes=0); "
             "sd = load_weights('resnet10t', 'leaves-resnet10t', 64); "
             "print(m.load_state_dict({k[6:]:v for k,v in sd.items()}))")
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300)
