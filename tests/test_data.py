@@ -1,6 +1,7 @@
 "Process-level tests of finalbn.leaves and finalbn.data: concurrent cache builds, and rebuilding a run in a new process."
 import hashlib, os, subprocess, sys, textwrap
 from pathlib import Path
+from finalbn.leaves import embedded_name
 
 def run_py(code, env):
     "Run `code` in a fresh Python process with `env`; its stdout."
@@ -29,7 +30,7 @@ def test_embedded_concurrent_builds(tmp_path):
     paths = {o[0].strip() for o in outs}
     assert len(paths) == 1
     root = Path(paths.pop())
-    assert root.parent == tmp_path and root.name == 'leaves-v1-16px-seed3'
+    assert root.parent == tmp_path and root.name == embedded_name(16, 3)
     assert [p.name for p in tmp_path.iterdir()] == [root.name]
     assert len(list(root.rglob('*.jpg'))) == 10 * 12 + 10 * 8
     (tmp_path/'again').mkdir()
