@@ -6,21 +6,21 @@ Docs: https://finalbn.github.io/finalbn/bench.html.md"""
 
 # %% ../nbs/13_bench.ipynb #579dd8ca
 from __future__ import annotations
-import copy, itertools, json, os, platform, tempfile, time
+import argparse, copy, itertools, json, os, platform, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 from torch import nn
-from fastai.basics import Callback, set_seed
+from fastai.basics import Callback
 from .config import RunConfig, preset, parse_value
 from .layer import add_final_bn, fold_final_bn, get_final_bn
-from .data import split_dls, split_test_dl, decode_split
-from .run import make_split, make_learner, fit, versions
+from .data import split_test_dl, decode_split
+from .run import make_split, run_data, run_learner, run_fit, versions
 
 # %% auto #0
 __all__ = ['SWEEP_SETTINGS', 'BENCH_CASES', 'loadavg', 'side_by_side', 'ratio', 'bench_config', 'bench_data', 'new_model',
            'fixed_batches', 'train_steps', 'bench_final_bn', 'plain_fit', 'DataWait', 'data_epoch', 'bench_training',
            'bench_sweep', 'forward_all', 'bench_inference', 'bench', 'summary', 'format_table', 'bench_cmd',
-           'add_bench_parser']
+           'add_bench_args']
 
 # %% ../nbs/13_bench.ipynb #f93c644c
 def loadavg()->list:
@@ -64,17 +64,12 @@ def _check(cfg:RunConfig):
 
 def bench_data(cfg:RunConfig, # the measured config
                cache:bool=True): # decoded-image cache (as `run`), or decode every item at every epoch
-    "`(split, dls)` for `cfg` on the CPU, as `finalbn.run.run` makes them."
-    set_seed(cfg.seed, reproducible=True)
-    split = make_split(cfg)
-    dls = split_dls(split, size=cfg.size, bs=cfg.bs, aug=cfg.da, pretrained=bool(cfg.pretrained), cache=cache,
-                    disk=cache, seed=cfg.seed, device='cpu')
-    return split, dls
+    "`(split, dls)` for `cfg` on the CPU, made by `run`'s first step, `finalbn.run.run_data`."
+    return run_data(cfg, 'cpu', cache)
 
 def new_model(cfg:RunConfig, dls)->nn.Module:
-    "A fresh model for `cfg` (seeded), as `make_learner` builds it, in the train/frozen state it leaves it."
-    set_seed(cfg.seed, reproducible=True)
-    return make_learner(cfg, dls).model
+    "A fresh model for `cfg`, made by `run`'s second step (`finalbn.run.run_learner`), in the train/frozen state it leaves."
+    return run_learner(cfg, dls).model
 
 # %% ../nbs/13_bench.ipynb #6a314012
 def fixed_batches(dl, # a DataLoader
@@ -180,14 +175,12 @@ class DataWait(Callback):
 
 # %% ../nbs/13_bench.ipynb #b7ae12e3
 def _fastai_fit(cfg, dls, waits:list):
-    "A callable training a fresh learner as `run` does; the `DataWait` share goes into `waits`."
-    set_seed(cfg.seed, reproducible=True)
-    learn = make_learner(cfg, dls)
+    "A callable training a fresh learner with `run`'s steps (`run_learner`, `run_fit`); the `DataWait` share goes into `waits`."
+    learn = run_learner(cfg, dls)
     dw = DataWait()
     learn.add_cb(dw)
     def go():
-        set_seed(cfg.seed, reproducible=True)
-        with learn.no_bar(), learn.no_logging(): fit(learn, cfg)
+        run_fit(learn, cfg)
         waits.append(dw.share)
     return go
 
@@ -351,8 +344,8 @@ def format_table(rec:dict)->str: # a record from `bench`
         return head + '\n' + summary(rec).to_string()
 
 # %% ../nbs/13_bench.ipynb #f6036616
-def bench_cmd(args):
-    "Run the benchmark the command line describes, write its JSON and print the table."
+def bench_cmd(args)->int:
+    "`finalbn bench`: run the benchmark the command line describes, write its JSON and print the table; exit status 0."
     kv = [s.split('=', 1) for s in args.set or []]
     bad = [s for s, p in zip(args.set or [], kv) if len(p)!=2]
     if bad: raise ValueError(f"expected field=value, got {bad[0]!r}")
@@ -361,16 +354,16 @@ def bench_cmd(args):
                 **({'reps':args.reps, 'infer_reps':args.reps} if args.reps else {}))
     print(format_table(rec))
     print(f"finalbn bench: wrote {args.out}")
+    return 0
 
-def add_bench_parser(subparsers): # the `add_subparsers()` object of the `finalbn` parser
-    "Add the `bench` subcommand."
-    s = subparsers.add_parser('bench', help='measure what a run costs and where its time goes (side-by-side ratios); write JSON')
-    s.add_argument('--quick', action='store_true', help='fewer rounds and runs (a few minutes)')
-    s.add_argument('--out', default='bench.json', help='JSON record to write (default bench.json)')
-    s.add_argument('--preset', default='quick', help="preset whose base config is measured, on Apple (default quick)")
-    s.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help="config fields to change, e.g. plant=Tomato epochs=2")
-    s.add_argument('--threads', type=int, default=1, help='torch threads for the in-process measurements (default 1)')
-    s.add_argument('--reps', type=int, help='rounds of measurements 1 and 5 (default 60, 15 with --quick)')
-    s.add_argument('--no-sweep', action='store_true', help='leave out the sweep throughput (no worker processes)')
-    s.set_defaults(func=bench_cmd)
-    return s
+def add_bench_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
+    "Add `finalbn bench`'s arguments to `p`."
+    p.add_argument('--quick', action='store_true', help='fewer rounds and runs (a few minutes)')
+    p.add_argument('--out', default='bench.json', help='JSON record to write (default bench.json)')
+    p.add_argument('--preset', default='quick', help="preset whose base config is measured, on Apple (default quick)")
+    p.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help="config fields to change, e.g. plant=Tomato epochs=2")
+    p.add_argument('--threads', type=int, default=1, help='torch threads for the in-process measurements (default 1)')
+    p.add_argument('--reps', type=int, help=f"rounds of measurements 1 and 5 (default {BENCH_CASES['full']['reps']} and {BENCH_CASES['full']['infer_reps']}, "
+                        f"{BENCH_CASES['quick']['reps']} and {BENCH_CASES['quick']['infer_reps']} with --quick)")
+    p.add_argument('--no-sweep', action='store_true', help='leave out the sweep throughput (no worker processes)')
+    return p

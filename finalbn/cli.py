@@ -13,15 +13,17 @@ from torch import nn
 from fastai.data.core import DataLoaders
 from fastai.learner import Learner
 from fastai.callback.progress import *
+from fastcore.basics import noop
 from .callback import FinalBN
 from .layer import get_final_bn
 from .pretrain import add_pretrain_args, pretrain_cli
-from .study import add_study_parser
-from .bench import add_bench_parser
+from .study import add_study_args, study_main
+from .bench import add_bench_args, bench_cmd
 
 # %% auto #0
-__all__ = ['TABLES', 'smoke_learner', 'parse_seeds', 'build_configs', 'sweep', 'report', 'quick', 'configs', 'presets', 'smoke',
-           'parser', 'main']
+__all__ = ['TABLES', 'COMMANDS', 'smoke_learner', 'parse_seeds', 'build_configs', 'failed_runs', 'exit_status', 'sweep',
+           'add_sweep_args', 'report', 'add_report_args', 'quick', 'add_quick_args', 'configs', 'presets', 'smoke',
+           'add_smoke_args', 'parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #d82461fa
 def smoke_learner(n:int=400, # number of random samples
@@ -95,12 +97,19 @@ def _run_sweep(args)->tuple:
     n_ok, n_fail = int((df.status=='ok').sum()), int((df.status=='failed').sum())
     print(f"finalbn sweep: ran {len(todo.todo)} runs in {time.perf_counter()-start:.1f}s; store holds {n_ok} ok and "
           f"{n_fail} failed of this sweep's {len(todo.runs)}", flush=True)
-    for r in df[df.status=='failed'].itertuples(): print(f"  failed: config {r.config_id} ({r.plant}, {r.arch}) seed {r.seed}: {r.reason}")
+    failed_runs(df)
     store = todo.store
     return cfgs, seeds, store, n_fail
 
-def _failed(cmd, n_fail)->int:
-    "Exit status of a sweeping command: 1, with a message on stderr, when runs failed."
+def failed_runs(df)->int: # rows of a results store (`Store.df(status=None)`)
+    "Print one line per failed run of `df`, with its reason; how many failed."
+    bad = df[df.status=='failed']
+    for r in bad.itertuples(): print(f"  failed: config {r.config_id} ({r.plant}, {r.arch}) seed {r.seed}: {r.reason}")
+    return len(bad)
+
+def exit_status(cmd:str, # the subcommand, e.g. 'sweep'
+                n_fail:int)->int: # how many of its runs failed
+    "Exit status of a command that runs a sweep: 1, with a message on stderr, when runs failed."
     if not n_fail: return 0
     print(f"finalbn {cmd}: {n_fail} run(s) failed (see above); exit status 1", file=sys.stderr)
     return 1
@@ -109,7 +118,32 @@ def sweep(args)->int:
     "Run the sweep the arguments describe into the store; exit status 1 if a run failed."
     *_, store, n_fail = _run_sweep(args)
     store.close()
-    return _failed('sweep', n_fail)
+    return exit_status('sweep', n_fail)
+
+def _sweep_args(p, store, backend='local'):
+    "Add the arguments of a command that sweeps (configs, seeds, store, backend) to `p`."
+    p.add_argument('--preset', default='quick', help='quick, scratch or paper (default quick)')
+    p.add_argument('--grid', default='trio', help='trio, 64, factorial (with --factors) or none (default trio)')
+    p.add_argument('--factors', default='bn,wl,da,mx,uf,wd', help='comma-separated factors for --grid factorial')
+    p.add_argument('--plants', help="comma-separated plants (default: the preset's)")
+    p.add_argument('--archs', help="comma-separated architectures (default: the preset's)")
+    p.add_argument('--seeds', help="N (0..N-1), a:b or a,b,c (default: the preset's)")
+    p.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help='config fields to change, e.g. epochs=3 path=/data/pv')
+    p.add_argument('--vary', nargs='+', metavar='FIELD=V1,V2', help='fields to sweep, e.g. ratio=10,50,100')
+    p.add_argument('--store', default=store, help=f'results store (default {store})')
+    p.add_argument('--backend', default=backend, choices=['local','process','ray'], help=f'where runs happen (default {backend})')
+    p.add_argument('--workers', type=int, default=2, help='worker processes for --backend process')
+    p.add_argument('--threads', type=int, default=1, help='torch threads per run (default 1)')
+    p.add_argument('--address', help="Ray cluster address (default: start a local Ray)")
+    p.add_argument('--cpus', type=float, default=1, help='CPUs per Ray task')
+    p.add_argument('--gpus', type=float, default=0, help='GPUs per Ray task')
+    p.add_argument('--device', choices=['cpu','cuda'], help='device (default: a GPU when there is one)')
+    p.add_argument('--no-progress', action='store_true', help='no progress bar')
+    return p
+
+def add_sweep_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
+    "Add `finalbn sweep`'s arguments to `p`."
+    return _sweep_args(p, 'results/finalbn.db')
 
 # %% ../nbs/11_cli.ipynb #79aef3eb
 TABLES = ('table1','ranking','effects','gain')
@@ -140,16 +174,33 @@ def _report(res, args, brief=False):
         Path(args.png).parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(args.png, dpi=120); print(f"finalbn report: wrote {args.png}")
 
-def report(args):
-    "Print a report of the store (and write its plot); the store is only read."
+def report(args)->int:
+    "Print a report of the store (and write its plot); the store is only read; exit status 0."
     from finalbn.report import results
     from finalbn.store import Store
     if args.table not in TABLES: raise ValueError(f"unknown table {args.table!r}; allowed: {', '.join(TABLES)}")
     if not Path(args.store).is_file(): raise ValueError(f"no results store at {args.store}")
     _report(results(Store(args.store, readonly=True)), args)
+    return 0
+
+def _table_args(p, png=None):
+    "Add the arguments that choose a report's table and plot to `p`."
+    p.add_argument('--table', default='table1', help=f"{', '.join(TABLES)} (default table1)")
+    p.add_argument('--by', default='ratio', help='swept field of --table gain')
+    p.add_argument('--top', type=int, default=10, help='rows of the ranking, interactions of the effects')
+    p.add_argument('--png', default=png, help='write the plot here' + (f' (default {png})' if png else ''))
+    return p
+
+def add_report_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
+    "Add `finalbn report`'s arguments to `p`."
+    p.add_argument('--store', default='results/finalbn.db', help='results store (default results/finalbn.db)')
+    p.add_argument('--plants', help='only these plants (comma-separated)')
+    p.add_argument('--archs', help='only these architectures (comma-separated)')
+    p.add_argument('--where', nargs='+', metavar='FIELD=V1,V2', help='only runs whose config field has one of these values, e.g. epochs=3 path=/data/pets')
+    return _table_args(p)
 
 # %% ../nbs/11_cli.ipynb #79242b76
-def quick(args):
+def quick(args)->int:
     "The quick reproduction of Table I: sweep the quick preset's trio, print a brief Table I and a verdict per plant, write its plot."
     import matplotlib; matplotlib.use('Agg')
     from finalbn.report import results
@@ -160,78 +211,61 @@ def quick(args):
     res = res[res.key.isin({c.key for c in cfgs}) & res.seed.isin(seeds)]
     _report(res, args, brief=True)
     print(f"finalbn quick: {time.perf_counter()-start:.1f}s in all; the full table: finalbn report --store {args.store}")
-    return _failed('quick', n_fail)
+    return exit_status('quick', n_fail)
+
+def add_quick_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
+    "Add `finalbn quick`'s arguments to `p`: `finalbn sweep`'s and `finalbn report`'s table and plot, with its own defaults."
+    return _table_args(_sweep_args(p, 'results/quick.db', backend='process'), 'results/table1_quick.png')
 
 # %% ../nbs/11_cli.ipynb #7a1288e8
-def configs(args):
-    "Print the 64 configuration ids and their factors."
+def configs(args)->int:
+    "Print the 64 configuration ids and their factors; exit status 0."
     from finalbn.config import config_table
     print(config_table().replace({True:'x', False:'.'}).to_string())
+    return 0
 
-def presets(args):
-    "Print the presets."
+def presets(args)->int:
+    "Print the presets; exit status 0."
     from finalbn.config import PRESETS
     for k,p in PRESETS.items():
         print(f"{k}: {p.doc}\n  plants {', '.join(p.plants)}; archs {', '.join(p.archs)}; seeds {len(p.seeds)}\n  "
               + ' '.join(f"{a}={v}" for a,v in p.base.items()))
+    return 0
 
 # %% ../nbs/11_cli.ipynb #28296af2
-def smoke(args):
-    "Train `smoke_learner` for one epoch and print the result."
+def smoke(args)->int:
+    "Train `smoke_learner` for one epoch and print the result; exit status 0."
     start = time.perf_counter()
     learn = smoke_learner(seed=args.seed)
     with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-2)
     train_loss, valid_loss = learn.recorder.values[-1][:2]
     print(f"finalbn smoke: train loss {train_loss:.4f}, valid loss {valid_loss:.4f}, "
           f"{time.perf_counter()-start:.1f}s, torch {torch.__version__}")
+    return 0
+
+def add_smoke_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
+    "Add `finalbn smoke`'s arguments to `p`."
+    p.add_argument('--seed', type=int, default=0, help='seed for data and weights')
+    return p
 
 # %% ../nbs/11_cli.ipynb #1c2bb140
+COMMANDS = {
+    'smoke':('train a tiny Learner with a final BN on random data (checks an install)', add_smoke_args, smoke),
+    'sweep':('run a grid of configs over seeds into a results store (resumable)', add_sweep_args, sweep),
+    'report':('print Table I, the ranking, effects or gains of a results store; write the plot', add_report_args, report),
+    'quick':("the quick reproduction of Table I: the quick preset's trio, then its report", add_quick_args, quick),
+    'configs':('print the numbering of the 64 configurations', noop, configs),
+    'presets':('print the presets', noop, presets),
+    'pretrain':("build finalbn's embedded backbone weights (or your own) on the embedded leaves", add_pretrain_args, pretrain_cli),
+    'study':("run a study of the nbs/study notebooks (or all) into a results store", add_study_args, study_main),
+    'bench':('measure what a run costs and where its time goes (side-by-side ratios); write JSON', add_bench_args, bench_cmd)}
+"The subcommands of `finalbn`: name -> (help, `add_args(parser)` adding its arguments, `func(args)` returning the exit status)."
+
 def parser():
-    "The argument parser of the `finalbn` command."
+    "The argument parser of the `finalbn` command: one sub-parser per entry of `COMMANDS`."
     p = argparse.ArgumentParser(prog='finalbn', description='A final BatchNorm layer for imbalanced image classification.')
     sub = p.add_subparsers(dest='cmd', required=True, metavar='COMMAND')
-    s = sub.add_parser('smoke', help='train a tiny Learner with a final BN on random data (checks an install)')
-    s.add_argument('--seed', type=int, default=0, help='seed for data and weights')
-    s.set_defaults(func=smoke)
-    def add_sweep_args(s, store, grid='trio', backend='local'):
-        s.add_argument('--preset', default='quick', help='quick, scratch or paper (default quick)')
-        s.add_argument('--grid', default=grid, help=f'trio, 64, factorial (with --factors) or none (default {grid})')
-        s.add_argument('--factors', default='bn,wl,da,mx,uf,wd', help='comma-separated factors for --grid factorial')
-        s.add_argument('--plants', help="comma-separated plants (default: the preset's)")
-        s.add_argument('--archs', help="comma-separated architectures (default: the preset's)")
-        s.add_argument('--seeds', help="N (0..N-1), a:b or a,b,c (default: the preset's)")
-        s.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help='config fields to change, e.g. epochs=3 path=/data/pv')
-        s.add_argument('--vary', nargs='+', metavar='FIELD=V1,V2', help='fields to sweep, e.g. ratio=10,50,100')
-        s.add_argument('--store', default=store, help=f'results store (default {store})')
-        s.add_argument('--backend', default=backend, choices=['local','process','ray'], help=f'where runs happen (default {backend})')
-        s.add_argument('--workers', type=int, default=2, help='worker processes for --backend process')
-        s.add_argument('--threads', type=int, default=1, help='torch threads per run (default 1)')
-        s.add_argument('--address', help="Ray cluster address (default: start a local Ray)")
-        s.add_argument('--cpus', type=float, default=1, help='CPUs per Ray task')
-        s.add_argument('--gpus', type=float, default=0, help='GPUs per Ray task')
-        s.add_argument('--device', choices=['cpu','cuda'], help='device (default: a GPU when there is one)')
-        s.add_argument('--no-progress', action='store_true', help='no progress bar')
-    def add_report_args(s, png=None):
-        s.add_argument('--table', default='table1', help=f"{', '.join(TABLES)} (default table1)")
-        s.add_argument('--by', default='ratio', help='swept field of --table gain')
-        s.add_argument('--top', type=int, default=10, help='rows of the ranking, interactions of the effects')
-        s.add_argument('--png', default=png, help='write the plot here' + (f' (default {png})' if png else ''))
-    s = sub.add_parser('sweep', help='run a grid of configs over seeds into a results store (resumable)')
-    add_sweep_args(s, 'results/finalbn.db'); s.set_defaults(func=sweep)
-    s = sub.add_parser('report', help='print Table I, the ranking, effects or gains of a results store; write the plot')
-    s.add_argument('--store', default='results/finalbn.db', help='results store (default results/finalbn.db)')
-    s.add_argument('--plants', help='only these plants (comma-separated)')
-    s.add_argument('--archs', help='only these architectures (comma-separated)')
-    s.add_argument('--where', nargs='+', metavar='FIELD=V1,V2', help='only runs whose config field has one of these values, e.g. epochs=3 path=/data/pets')
-    add_report_args(s); s.set_defaults(func=report)
-    s = sub.add_parser('quick', help="the quick reproduction of Table I: the quick preset's trio, then its report")
-    add_sweep_args(s, 'results/quick.db', backend='process'); add_report_args(s, 'results/table1_quick.png'); s.set_defaults(func=quick)
-    sub.add_parser('configs', help='print the numbering of the 64 configurations').set_defaults(func=configs)
-    sub.add_parser('presets', help='print the presets').set_defaults(func=presets)
-    s = sub.add_parser('pretrain', help="build finalbn's embedded backbone weights (or your own) on the embedded leaves")
-    add_pretrain_args(s).set_defaults(func=pretrain_cli)
-    add_study_parser(sub)
-    add_bench_parser(sub)
+    for name, (h, add_args, func) in COMMANDS.items(): add_args(sub.add_parser(name, help=h)).set_defaults(func=func)
     return p
 
 # %% ../nbs/11_cli.ipynb #a324fdac

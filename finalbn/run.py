@@ -28,7 +28,7 @@ from .data import read_plantvillage, read_folders, imbalanced_split, manifest_ha
 # %% auto #0
 __all__ = ['DATA_FIELDS', 'MAX_LOSS', 'make_split', 'check_split', 'weights_sha', 'identity', 'check_data', 'small_cnn',
            'class_weights', 'SigmoidLoss', 'RunHistory', 'make_learner', 'fit', 'predict', 'versions', 'failed_result',
-           'run']
+           'run_data', 'run_learner', 'run_fit', 'run']
 
 # %% ../nbs/06_run.ipynb #b8301262
 DATA_FIELDS = ('source','path','generator','difficulty','plant','roles','layout','ratio','n_major','n_valid','n_valid_minor','n_test')
@@ -190,6 +190,35 @@ def failed_result(cfg:RunConfig, # the config that failed
     return dict(key=cfg.key, seed=cfg.seed, config_id=cfg.config_id, status='failed', reason=reason, config=cfg.asdict(),
                 metrics=None, history=info.pop('history', None), info=dict(versions=versions()) | info, wall=None)
 
+# %% ../nbs/06_run.ipynb #2af6da9a
+def run_data(cfg:RunConfig, # the run's config
+             device=None, # device of the batches (None: fastai's default)
+             cache:bool=True)->tuple: # decode the images once, kept on disk (as `run`), or every item at every epoch
+    "Step 1 of `run`: `(split, dls)`, the split checked against `bs` and its `DataLoaders`, each made right after seeding."
+    set_seed(cfg.seed, reproducible=True)
+    split = make_split(cfg)
+    check_split(split, cfg.bs)
+    set_seed(cfg.seed, reproducible=True)
+    return split, split_dls(split, size=cfg.size, bs=cfg.bs, aug=cfg.da, pretrained=bool(cfg.pretrained), cache=cache, disk=cache,
+                            seed=cfg.seed, device=device)
+
+def run_learner(cfg:RunConfig, # the run's config
+                dls, # its DataLoaders
+                weights:torch.Tensor|None=None)->Learner: # WL's class weights (None: unweighted)
+    "Step 2 of `run`: `make_learner(cfg, dls, weights)` right after seeding."
+    set_seed(cfg.seed, reproducible=True)
+    return make_learner(cfg, dls, weights)
+
+def run_fit(learn:Learner, # from `run_learner`, with any extra callbacks
+            cfg:RunConfig, # the run's config
+            progress:bool=False): # show fastai's training bars and table
+    "Step 3 of `run`: `fit(learn, cfg)` right after seeding; fastai's bars and logging off unless `progress`."
+    set_seed(cfg.seed, reproducible=True)
+    if progress: fit(learn, cfg)
+    else:
+        with learn.no_bar(), learn.no_logging(): fit(learn, cfg)
+
+
 # %% ../nbs/06_run.ipynb #308bb4d7
 def run(cfg:RunConfig, # what to run
         threads:int|None=None, # torch CPU threads (None: leave as is)
@@ -201,26 +230,18 @@ def run(cfg:RunConfig, # what to run
     start = time.perf_counter()
     if threads: torch.set_num_threads(threads)
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-    set_seed(cfg.seed, reproducible=True)
-    split = make_split(cfg)
-    check_split(split, cfg.bs)
-    set_seed(cfg.seed, reproducible=True)
-    dls = split_dls(split, size=cfg.size, bs=cfg.bs, aug=cfg.da, pretrained=bool(cfg.pretrained), disk=True, seed=cfg.seed, device=device)
+    split, dls = run_data(cfg, device)
     vocab = list(dls.vocab)
     train = split[split.split=='train']
     counts = [int((train.label==v).sum()) for v in vocab]
     minority = [v for v in vocab if (train.role[train.label==v]=='minority').all()]
     info = dict(versions=versions(), manifest=manifest_hash(split), threads=torch.get_num_threads(), device=str(device),
                 classes=vocab, minority=minority, train_counts=counts)
-    set_seed(cfg.seed, reproducible=True)
-    learn = make_learner(cfg, dls, class_weights(counts) if cfg.wl else None)
+    learn = run_learner(cfg, dls, class_weights(counts) if cfg.wl else None)
     hist = learn.run_history
     more = list(cbs(dls, split)) if cbs else []
     learn.add_cbs(more)
-    set_seed(cfg.seed, reproducible=True)
-    if progress: fit(learn, cfg)
-    else:
-        with learn.no_bar(), learn.no_logging(): fit(learn, cfg)
+    run_fit(learn, cfg, progress)
     learn.remove_cbs([hist, *more])
     if hist.failed: return failed_result(cfg, hist.failed, history=hist.epochs, **info)
     probs, targets = predict(learn, split_test_dl(dls, split), cfg)

@@ -27,7 +27,7 @@ from .report import results, PAPER_TABLE1
 __all__ = ['SCALES', 'PLANTS', 'SCALE_PRESETS', 'RATIOS', 'BATCHES', 'DIFFICULTIES', 'CALIBRATION_SEEDS', 'STUDIES', 'RUN_ORDER',
            'CALIBRATION_RULE', 'base', 'simple', 'digits_folder', 'folder_task', 'digits', 'Study', 'study_configs',
            'study_seeds', 'to_probs', 'EpochTest', 'outputs', 'study_run', 'store_path', 'run_study', 'load_study',
-           'study_results', 'difficulty_table', 'choose_difficulty', 'study_main', 'add_study_parser']
+           'study_results', 'difficulty_table', 'choose_difficulty', 'study_main', 'add_study_args']
 
 # %% ../nbs/12_study.ipynb #03af73a3
 SCALES = ('tiny','full','paper')
@@ -318,10 +318,11 @@ def choose_difficulty(t:pd.DataFrame)->float: # `difficulty_table(...)`
     return float((ok[('rule','no BN mean')]-CALIBRATION_RULE['target']).abs().idxmin())
 
 # %% ../nbs/12_study.ipynb #9439db04
-def study_main(args):
-    "Run the studies named on the command line and say where their runs are."
-    start = time.perf_counter()
+def study_main(args)->int:
+    "`finalbn study`: run the studies named on the command line, say where their runs are; exit status 1 if one of them failed."
     from finalbn.config import parse_value
+    from finalbn.cli import failed_runs, exit_status
+    start = time.perf_counter()
     sets = {}
     for kv in args.set or []:
         if '=' not in kv: raise ValueError(f"--set takes field=value, not {kv!r}")
@@ -329,23 +330,26 @@ def study_main(args):
         sets[k] = parse_value(k, v)
     df = run_study(args.name, args.out, args.scale, path=args.path, folder=args.folder, roles=args.roles, sets=sets, backend=args.backend,
                    workers=args.workers, threads=args.threads, device=args.device, progress=not args.no_progress)
+    if not len(df): raise ValueError(f"study {args.name!r} has no runs at scale {args.scale!r}")
     print(f"finalbn study {args.name} --scale {args.scale}: {(df.status=='ok').sum()} ok, {(df.status!='ok').sum()} failed "
           f"runs in {store_path(args.out, args.scale)}; {time.perf_counter()-start:.1f}s")
+    names = list(RUN_ORDER) if args.name=='all' else [args.name]
+    ids = {(c.key, s) for n in names for c in study_configs(n, args.scale, args.path, args.folder, args.roles, sets)
+           for s in study_seeds(n, args.scale)}
+    return exit_status('study', failed_runs(df[[(k, s) in ids for k,s in zip(df.key, df.seed)]]))
 
-def add_study_parser(subparsers): # the `add_subparsers()` object of the `finalbn` parser
-    "Add the `study` sub-command to `subparsers`."
-    s = subparsers.add_parser('study', help="run a study of the nbs/study notebooks (or all) into a results store")
-    s.add_argument('name', choices=[*STUDIES, 'all'], metavar='NAME|all', help=f"a study: {', '.join(STUDIES)}, or all")
-    s.add_argument('--scale', default='full', choices=SCALES, help='tiny (CI), full (the committed outputs, CPU) or paper (PlantVillage, GPU)')
-    s.add_argument('--out', default='nbs/study/stores', help='folder of the stores, one SQLite file per scale (default nbs/study/stores)')
-    s.add_argument('--path', default='', help='PlantVillage root (needed by --scale paper)')
-    s.add_argument('--folder', default='', help='a one-folder-per-class tree of your own, for study datasets')
-    s.add_argument('--roles', default='', help="its classes' roles, e.g. 'cat=majority,fox=minority'")
-    s.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help='change a field of every config, e.g. the sizes n_major=100 ratio=20 n_test=40')
-    s.add_argument('--backend', default='process', choices=['local','process','ray'], help='where runs happen (default process)')
-    s.add_argument('--workers', type=int, default=2, help='worker processes for --backend process (default 2)')
-    s.add_argument('--threads', type=int, help='torch threads per run (default: cores / workers)')
-    s.add_argument('--device', choices=['cpu','cuda'], help='device (default: a GPU when there is one)')
-    s.add_argument('--no-progress', action='store_true', help='no progress bar')
-    s.set_defaults(func=study_main)
-    return s
+def add_study_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
+    "Add `finalbn study`'s arguments to `p`."
+    p.add_argument('name', choices=[*STUDIES, 'all'], metavar='NAME|all', help=f"a study: {', '.join(STUDIES)}, or all")
+    p.add_argument('--scale', default='full', choices=SCALES, help='tiny (CI), full (the committed outputs, CPU) or paper (PlantVillage, GPU)')
+    p.add_argument('--out', default='nbs/study/stores', help='folder of the stores, one SQLite file per scale (default nbs/study/stores)')
+    p.add_argument('--path', default='', help='PlantVillage root (needed by --scale paper)')
+    p.add_argument('--folder', default='', help='a one-folder-per-class tree of your own, for study datasets')
+    p.add_argument('--roles', default='', help="its classes' roles, e.g. 'cat=majority,fox=minority'")
+    p.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help='change a field of every config, e.g. the sizes n_major=100 ratio=20 n_test=40')
+    p.add_argument('--backend', default='process', choices=['local','process','ray'], help='where runs happen (default process)')
+    p.add_argument('--workers', type=int, default=2, help='worker processes for --backend process (default 2)')
+    p.add_argument('--threads', type=int, help='torch threads per run (default: cores / workers)')
+    p.add_argument('--device', choices=['cpu','cuda'], help='device (default: a GPU when there is one)')
+    p.add_argument('--no-progress', action='store_true', help='no progress bar')
+    return p

@@ -114,6 +114,12 @@ def test_failed_runs_exit_nonzero(tmp_path):
     assert out.returncode==1, (out.stdout, out.stderr)
     assert '3 run(s) failed' in out.stderr
 
+def test_failed_study_exits_nonzero(tmp_path):
+    "`finalbn study` too lists its failed runs and exits with status 1."
+    out = finalbn('study', 'table1', '--scale', 'tiny', '--out', tmp_path, '--backend', 'local', '--no-progress', '--set', 'lr=1e12')
+    assert out.returncode==1, (out.stdout, out.stderr)
+    assert out.stdout.count('  failed: config ')==6 and 'finalbn study: 6 run(s) failed' in out.stderr
+
 def test_trio_on_any_plantvillage_plant(tmp_path):
     "A PlantVillage-layout tree: any plant present in it can be the task, set with --set plant= (not replaced by the preset's)."
     from finalbn.leaves import make_leaves
