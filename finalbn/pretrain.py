@@ -16,7 +16,7 @@ from fastai.losses import CrossEntropyLossFlat
 from fastai.vision.learner import vision_learner
 import finalbn
 from .home import atomic_write
-from .leaves import STUDY_PLANTS, PRETRAIN_PLANTS, GENERATOR_VERSION, DIFFICULTY, embedded_leaves
+from .leaves import STUDY_PLANTS, PRETRAIN_PLANTS, GENERATOR_VERSION, embedded_leaves
 from .pretrained import FORMAT, PRETRAINED, cache_path, pretrained_path, weights_record
 from .data import read_folders, imbalanced_split, split_dls, manifest_hash
 
@@ -32,14 +32,13 @@ def pretrain_split(root:str|Path|None=None, # a PlantVillage-layout tree; defaul
                    n_train:int=200, # training images per class
                    n_valid:int=50, # validation images per class
                    size:int=64, # image size of the default embedded tree
-                   seed:int=0, # the split's seed
-                   difficulty:float=DIFFICULTY): # difficulty of the default embedded tree (generator version 2)
+                   seed:int=0): # the split's seed
     "Balanced split (train / valid) of every `plant___condition` class of `plants`, refusing study target plants."
     plants = list(PRETRAIN_PLANTS if plants is None else plants)
     targets = [p for p in plants if p in STUDY_PLANTS]
     if targets: raise ValueError(f"plant(s) {targets} are study targets and must never be seen in pretraining; "
                                  f"choose among {PRETRAIN_PLANTS}")
-    items = read_folders(embedded_leaves(size, difficulty=difficulty) if root is None else root)
+    items = read_folders(embedded_leaves(size) if root is None else root)
     have = sorted(set(items.label.map(_plant_of)))
     missing = [p for p in plants if p not in have]
     if missing: raise ValueError(f"no class folder of plant(s) {missing} in {items.attrs['root']}; it has {have}")
@@ -48,7 +47,7 @@ def pretrain_split(root:str|Path|None=None, # a PlantVillage-layout tree; defaul
     return imbalanced_split(items, roles=roles, train=(n_train,0), valid=(n_valid,0), test=(0,0), seed=seed)
 
 # %% ../nbs/10_pretrain.ipynb #4ec575a2
-RECIPE = ('arch', 'size', 'plants', 'n_train', 'n_valid', 'epochs', 'bs', 'lr', 'seed', 'threads', 'difficulty')
+RECIPE = ('arch', 'size', 'plants', 'n_train', 'n_valid', 'epochs', 'bs', 'lr', 'seed', 'threads')
 "Fields of a record that `pretrain` takes back to rebuild the weights."
 
 def versions()->dict:
@@ -71,7 +70,6 @@ def pretrain(dest:str|Path, # weights file to write (`.safetensors`); the record
              lr:float=3e-3, # peak learning rate
              seed:int=0, # seed of the split, the weights and the batches
              threads:int=2, # torch CPU threads (the weights depend on it)
-             difficulty:float=DIFFICULTY, # difficulty of the default embedded tree (generator version 2)
              root:str|Path|None=None, # a PlantVillage-layout tree; default: the embedded leaves at `size`
              name:str='', # name recorded (a key of `PRETRAINED`)
              progress:bool=True)->dict: # show fastai's progress bar and epoch table
@@ -79,7 +77,7 @@ def pretrain(dest:str|Path, # weights file to write (`.safetensors`); the record
     dest = Path(dest)
     if dest.suffix!='.safetensors': raise ValueError(f"the weights file must end in .safetensors, not {dest.name!r}")
     if not timm.is_model(arch): raise ValueError(f"unknown timm architecture {arch!r}; see timm.list_models()")
-    split = pretrain_split(root, plants, n_train, n_valid, size, seed, difficulty)
+    split = pretrain_split(root, plants, n_train, n_valid, size, seed)
     classes = list(split.attrs['classes'])
     old = torch.get_num_threads()
     torch.set_num_threads(threads)
@@ -102,7 +100,7 @@ def pretrain(dest:str|Path, # weights file to write (`.safetensors`); the record
     rec = dict(format=FORMAT, name=name, arch=arch, size=size, plants=sorted(set(map(_plant_of, classes))),
                classes=classes, n_train=n_train, n_valid=n_valid, epochs=epochs, bs=bs, lr=lr, seed=seed,
                threads=threads, normalize='imagenet', data='embedded' if root is None else str(root),
-               generator_version=GENERATOR_VERSION, difficulty=difficulty, manifest=manifest_hash(split),
+               generator_version=GENERATOR_VERSION, manifest=manifest_hash(split),
                valid_accuracy=hist[-1]['valid_accuracy'], history=hist,
                n_params=sum(v.numel() for v in sd.values() if v.is_floating_point()),
                versions=versions(), file=dest.name, sha256=_sha256(dest))
