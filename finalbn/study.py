@@ -133,7 +133,7 @@ STUDIES = {s.name:s for s in [
           CALIBRATION_SEEDS),
     Study('table1', '01_table1', "Table I: no final BN, weighted loss, final BN, three plants", _table1, _S(5)),
     Study('configs64', '02_configs64', "The 64 configurations: ranking, main effects, interactions", _factorial,
-          {'tiny':1, 'full':2, 'paper':10}),
+          {'tiny':1, 'full':1, 'paper':10}),
     Study('inference', '03_inference', "Finding 1: the final BN dropped or folded at inference", _table1, _S(5)),
     Study('ratio', '04_ratio', "Finding 2: the gain against the imbalance ratio", _ratio, _S(5)),
     Study('batch', '05_batch_size', "Finding 3: the gain against the batch size", _batch, _S(5)),
