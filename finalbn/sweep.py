@@ -221,8 +221,8 @@ def sweep(configs:list, # configs to run (their `seed` is replaced by each of `s
     try:
         n_ok = n_fail = 0
         res = BACKENDS[backend](run_fn, todo, threads or 1, device, workers=workers, address=address, cpus=cpus, gpus=gpus)
-        show = progress and bool(todo)  # fastprogress prints a bar on a comment even when not displayed
-        pb = progress_bar(res, total=len(todo), display=show)
+        show = progress and bool(todo)  # fastprogress prints a bar even when not displayed: none at all without progress
+        pb = progress_bar(res, total=len(todo)) if show else res
         if show: pb.comment = f"{n_done} done before"
         for r in pb:
             r.setdefault('info', {}).update(backend=backend)
