@@ -306,9 +306,9 @@ def difficulty_table(res:pd.DataFrame)->pd.DataFrame: # `load_study('difficulty'
     t = r.pivot_table(index='difficulty', columns=['arm','plant'], values='minority_f1', aggfunc='mean')
     base = t.filter(like='no BN')
     rule = CALIBRATION_RULE
-    t[('rule','no BN mean')] = base.mean(1)
-    t[('rule','passes')] = ((t['balanced'].min(1)>=rule['balanced_min']) & t[('rule','no BN mean')].between(*rule['baseline'])
-                            & base.min(1).ge(rule['plant_range'][0]) & base.max(1).le(rule['plant_range'][1]))
+    t[('rule','no BN mean')] = base.mean(axis=1)
+    t[('rule','passes')] = ((t['balanced'].min(axis=1)>=rule['balanced_min']) & t[('rule','no BN mean')].between(*rule['baseline'])
+                            & base.min(axis=1).ge(rule['plant_range'][0]) & base.max(axis=1).le(rule['plant_range'][1]))
     return t
 
 def choose_difficulty(t:pd.DataFrame)->float: # `difficulty_table(...)`
