@@ -10,12 +10,12 @@ import dataclasses, hashlib, json, math, re
 from dataclasses import dataclass, fields, asdict
 import pandas as pd
 from .data import LAYOUTS
-from .leaves import GENERATOR_VERSION, VERSIONS, DIFFICULTY
+from .leaves import DIFFICULTY
 from .pretrained import PRETRAINED, check_pretrained
 
 # %% auto #0
-__all__ = ['FACTORS', 'SOURCES', 'SCHEDS', 'ACTS', 'INFER_BN', 'PRESETS', 'RunConfig', 'check_fields', 'check_arch',
-           'embedded_plants', 'parse_roles', 'validate', 'factors_of', 'config_table', 'Preset', 'preset',
+__all__ = ['FACTORS', 'SOURCES', 'SCHEDS', 'ACTS', 'INFER_BN', 'STUDY_DIFFICULTY', 'PRESETS', 'RunConfig', 'check_fields',
+           'check_arch', 'embedded_plants', 'parse_roles', 'validate', 'factors_of', 'config_table', 'Preset', 'preset',
            'parse_value']
 
 # %% ../nbs/04_config.ipynb #c79f12e7
@@ -32,8 +32,7 @@ class RunConfig:
     "Everything one training run depends on; validated on creation."
     source:str='embedded' # where images come from: 'embedded', 'plantvillage' or 'folder'
     path:str='' # dataset root for 'plantvillage' and 'folder'
-    generator:int=GENERATOR_VERSION # 'embedded': version of the leaf generator (1: the first, salient lesions)
-    difficulty:float=DIFFICULTY # 'embedded', generator 2: how early and faint the disease stages are
+    difficulty:float=DIFFICULTY # 'embedded': how faint the lesions are, 0 (full contrast) to 1 (invisible)
     plant:str='Apple' # plant whose leaves are classified: a plant of the tree ('' for 'folder')
     roles:str='' # for 'folder': comma-separated label=majority|minority, e.g. 'dog=majority,fox=minority'
     layout:str='binary' # class layout: 'binary', 'multi' or 'two_majority' (`finalbn.data.LAYOUTS`)
@@ -129,10 +128,10 @@ def validate(c:RunConfig):
         if not math.isfinite(getattr(c,k)): raise ValueError(f"{k} must be a finite number, not {getattr(c,k)}")
     if c.seed<0: raise ValueError(f"seed must be >= 0, not {c.seed}")
     if c.source=='embedded':
-        _one_of('plant', c.plant, embedded_plants()); _one_of('generator', c.generator, VERSIONS)
-        if c.difficulty<0: raise ValueError(f"difficulty must be >= 0, not {c.difficulty}")
-    elif (c.generator, c.difficulty)!=(GENERATOR_VERSION, DIFFICULTY):
-        raise ValueError(f"generator= and difficulty= describe the embedded leaves; source {c.source!r} takes them at their defaults")
+        _one_of('plant', c.plant, embedded_plants())
+        if not 0<=c.difficulty<=1: raise ValueError(f"difficulty must be in [0, 1] (0: full-contrast lesions, 1: invisible), not {c.difficulty}")
+    elif c.difficulty!=DIFFICULTY:
+        raise ValueError(f"difficulty= describes the embedded leaves; source {c.source!r} takes it at its default ({DIFFICULTY})")
     if c.source=='plantvillage' and not re.fullmatch('[A-Za-z]+', c.plant):
         raise ValueError(f"plant must be a plant's name as it begins the folder names of your PlantVillage copy "
                          f"(e.g. Apple, Pepper, Strawberry), not {c.plant!r}")
@@ -189,11 +188,14 @@ def _backbone()->dict:
     name, w = next(iter(PRETRAINED.items()))
     return dict(arch=w['arch'], size=w['size'], pretrained=name, frozen=True)
 
+STUDY_DIFFICULTY = 0.4
+"The embedded leaves' difficulty chosen by the calibration rule (`study/00_difficulty`): the `quick` preset and the study run at it."
+
 _SMALL = dict(source='embedded', ratio=100., n_major=400, n_valid=60, n_valid_minor=3, n_test=60, bs=32)
 _STUDY = ('Apple','Pepper','Tomato')
 PRESETS = {
-    'quick': Preset(dict(**_SMALL, **_backbone(), epochs=5, lr=1e-2), plants=_STUDY, archs=(_backbone()['arch'],),
-                    seeds=(0,1,2), doc="embedded leaves, finalbn's pretrained backbone, body frozen, CPU: the Table I trio in minutes"),
+    'quick': Preset(dict(**_SMALL, **_backbone(), difficulty=STUDY_DIFFICULTY, epochs=5, lr=1e-2), plants=_STUDY, archs=(_backbone()['arch'],),
+                    seeds=(0,1,2), doc="embedded leaves at the calibrated difficulty, finalbn's pretrained backbone, body frozen, CPU: the Table I trio in minutes"),
     'scratch': Preset(dict(**_SMALL, size=32, arch='small_cnn', epochs=5, lr=3e-3), plants=_STUDY, archs=('small_cnn',),
                       seeds=(0,1,2), doc='embedded leaves, 32 px, a small CNN from scratch, CPU: the fastest preset'),
     'tiny': Preset(dict(source='embedded', arch='small_cnn', size=16, epochs=1, n_major=40, ratio=10., n_valid=8, n_valid_minor=2,
@@ -213,6 +215,7 @@ def preset(name:str, # a key of `PRESETS`: 'quick', 'scratch', 'tiny' or 'paper'
     check_fields(kw)
     p = PRESETS[name]
     base = {**p.base, **kw}
+    if base.get('source', 'embedded')!='embedded' and 'difficulty' not in kw: base.pop('difficulty', None)  # the leaves' dial only
     if name=='paper' and not base.get('path'): raise ValueError("preset 'paper' needs path= (the root of your PlantVillage copy)")
     plant = base.pop('plant', None)
     plants = ('',) if base.get('source')=='folder' and plant is None else p.plants if plant is None else (plant,)

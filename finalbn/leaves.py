@@ -9,20 +9,16 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 from .home import finalbn_home, atomic_write
 
 # %% auto #0
-__all__ = ['GENERATOR_VERSION', 'VERSIONS', 'DIFFICULTY', 'PLANTS', 'DISEASES', 'STUDY_PLANTS', 'PRETRAIN_PLANTS', 'EMBEDDED',
-           'severity', 'render_leaf', 'make_leaves', 'embedded_name', 'embedded_leaves']
+__all__ = ['DIFFICULTY', 'PLANTS', 'DISEASES', 'STUDY_PLANTS', 'PRETRAIN_PLANTS', 'EMBEDDED', 'contrast_of', 'render_leaf',
+           'make_leaves', 'embedded_name', 'embedded_leaves']
 
 # %% ../nbs/02_leaves.ipynb #8d326ccf
-# The default generator version (it keys the cache of `embedded_leaves`). Version 2 exists (`version=2`) but is not the
-# default: its calibration found no difficulty at which the disease can be learnt (`nbs/study/00_difficulty.ipynb`).
-GENERATOR_VERSION = 1
-VERSIONS = (1, 2)
-# Version 2's difficulty when none is given (the calibration found none to prefer).
-DIFFICULTY = 0.5
+DIFFICULTY = 0.0
+"The embedded leaves' default difficulty: 0, the lesions at full contrast (see `contrast_of`)."
 
 # %% ../nbs/02_leaves.ipynb #b1df96bc
 def _plant(rgb, aspect=0.5, point=0.6, skew=-0.2, serr=0.0, lobes=0, venation='pinnate', veins=6, diseases=()):
@@ -190,8 +186,8 @@ def _draw_disease(rng, img, d, u, v, w, wu, size, px, contrast, lesion):
         img = _blend(img, d['rgb'], a * k)
     return img
 
-def _render_v1(rng, plant, disease, size, contrast, lesion):
-    "Version 1: clean leaves with a few faint specks, lesions of severity in [0.6, 1]."
+def _render(rng, plant, disease, size, contrast, lesion):
+    "A leaf with a few faint specks and, if diseased, lesions of severity in [0.6, 1] scaled by `contrast`."
     L = _leaf(rng, PLANTS[plant], size)
     img, u, v, w, base = L['img'], L['u'], L['v'], L['w'], L['base']
     # natural blemishes on every leaf (healthy or not): a few faint specks
@@ -208,98 +204,22 @@ def _render_v1(rng, plant, disease, size, contrast, lesion):
     return _to_uint8(out + rng.normal(0, 0.015, out.shape).astype(np.float32))
 
 # %% ../nbs/02_leaves.ipynb #abb97e6a
-def _dots(rng, L, n, r):
-    "Distance (in radii) to the nearest of `n` random centres on the blade of leaf `L`, radii drawn from `r`."
-    u, v, w = L['u'], L['v'], L['w']
-    cu = rng.uniform(-0.8, 0.8, n).astype(np.float32)
-    cv = (rng.uniform(-0.8, 0.8, n) * np.maximum(w(cu), 0.05)).astype(np.float32)
-    rr = np.maximum(rng.uniform(*r, n).astype(np.float32), 1.2 / L['px'])
-    return (np.sqrt((u[None] - cu[:, None, None]) ** 2 + (v[None] - cv[:, None, None]) ** 2) / rr[:, None, None]).min(0)
-
-def severity(rng:np.random.Generator, # random generator
-             difficulty:float=DIFFICULTY)->float: # 0: mid-stage on average; higher: earlier, fainter stages dominate
-    "A diseased leaf's severity in (0, 1), drawn from Beta(2, 2 + 8 difficulty): its mean is 1 / (2 + 4 difficulty)."
-    return float(rng.beta(2., 2. + 8. * difficulty))
-
-_DIRT = np.asarray([(0.30, 0.24, 0.16), (0.40, 0.38, 0.34), (0.18, 0.15, 0.10)], np.float32)
-
-def _distract(rng, L, size):
-    "Natural blemishes of any leaf, healthy or not: dirt, specks, insect bites, a shadow, paler or yellower patches."
-    img, base = L['img'], L['base']
-    if rng.random() < 0.6:  # dirt: small sharp specks, brown to grey
-        d = _dots(rng, L, rng.integers(1, 6), (0.012, 0.04))
-        img = _blend(img, _DIRT[rng.integers(0, len(_DIRT))], np.clip((1 - d) * 3, 0, 1) * rng.uniform(0.3, 0.8))
-    if rng.random() < 0.5:  # specks in leaf colour, lighter or darker
-        d = _dots(rng, L, rng.integers(1, 5), (0.02, 0.06))
-        img = _blend(img, base * rng.uniform(0.55, 1.6), np.clip(1 - d, 0, 1) * rng.uniform(0.2, 0.5))
-    if rng.random() < 0.35:  # insect bites: holes through the blade, or notches where a bite meets the margin
-        d = _dots(rng, L, rng.integers(1, 4), (0.03, 0.08))
-        L['alpha'] = L['alpha'] * np.clip((d - 1) * 4 + 0.5, 0, 1)
-    if rng.random() < 0.5:  # a soft shadow across the leaf
-        nz = _noise(rng, size, 2 + rng.integers(0, 2))
-        img = img * (1 - rng.uniform(0.1, 0.35) * np.clip((nz - 0.5) * 4, 0, 1))[..., None]
-    if rng.random() < 0.5:  # uneven colour: paler, yellower patches along the blade
-        nz = _noise(rng, size, 4)
-        img = _blend(img, base * np.asarray([1.5, 1.35, 0.8], np.float32), np.clip((nz - 0.55) * 3, 0, 1) * rng.uniform(0.2, 0.5))
-    L['img'] = img
-    return L
-
-def _lesions(rng, L, d, size, sev, contrast, lesion):
-    "Draw disease `d` at severity `sev` onto leaf `L`: one or two small, faint lesions when `sev` is low."
-    img = L['img']
-    k = contrast * (0.25 + 0.75 * sev)
-    if d['kind'] in ('spots', 'rings'):
-        n = max(1, int(round(rng.integers(d['n'][0], d['n'][1] + 1) * sev)))
-        grow = lesion * (0.4 + 0.6 * sev)
-        dist = _dots(rng, L, n, (d['r'][0] * grow, d['r'][1] * grow))
-        core = np.clip((1 - dist) * 3, 0, 1)
-        if d['halo'] > 0:
-            ring = np.clip((1 + d['halo'] - dist) / (d['halo'] + 1e-3), 0, 1) * (1 - core)
-            img = _blend(img, d['halo_rgb'], ring * 0.8 * k)
-        if d['kind'] == 'rings':
-            rings = 0.5 + 0.5 * np.cos(dist * 3 * 2 * np.pi)
-            col = np.asarray(d['rgb'], np.float32)[None, None] * (0.65 + 0.35 * rings[..., None])
-            a = np.clip(core * k, 0, 1)[..., None]
-            img = img * (1 - a) + col * a
-        else: img = _blend(img, d['rgb'], core * k)
-    else:  # patchy diseases cover an area that grows with severity
-        nz = _noise(rng, size, {'yellowing': 3, 'mottling': 6, 'powder': 5, 'blight': 3}[d['kind']] + rng.integers(0, 2))
-        area = np.clip((_noise(rng, size, 3) - (1 - sev)) * 4, 0, 1)
-        if d['kind'] == 'mottling': a = np.clip((nz - 0.5) * 4, 0, 1) * 0.8
-        elif d['kind'] == 'blight': a = np.clip((nz + 0.6 * np.abs(L['v']) / np.maximum(L['wu'], 1e-3) - 0.8) * 4, 0, 1)
-        else: a = np.clip((nz - 0.4) * 3, 0, 1) * 0.8
-        img = _blend(img, d['rgb'], a * area * k)
-    L['img'] = img
-    return L
-
-def _render_v2(rng, plant, disease, size, contrast, lesion, difficulty):
-    "Version 2: early-stage lesions from a severity distribution, distractors on every leaf, lighting and focus vary."
-    L = _distract(rng, _leaf(rng, PLANTS[plant], size), size)
-    if disease is not None: L = _lesions(rng, L, DISEASES[disease], size, severity(rng, difficulty), contrast, lesion)
-    light = rng.uniform(0.7, 1.3) * (1 + rng.uniform(-0.08, 0.08, 3)).astype(np.float32)  # exposure and white balance
-    a = L['alpha'][..., None]
-    im = Image.fromarray(_to_uint8(_background(rng, size) * (1 - a) + L['img'] * light * a))
-    blur = rng.uniform(0, 1.2) * size / 64  # out of focus by up to 1.2 px at 64 px
-    if blur > 0.2: im = im.filter(ImageFilter.GaussianBlur(blur))
-    out = np.asarray(im, np.float32) / 255
-    return _to_uint8(out + rng.normal(0, 0.015, out.shape).astype(np.float32))
+def contrast_of(difficulty:float)->float: # in [0, 1]: 0 today's leaves, 1 invisible lesions
+    "The lesions' contrast at `difficulty`: `1 - difficulty`."
+    if not 0 <= difficulty <= 1: raise ValueError(f"difficulty must be in [0, 1] (0: full-contrast lesions, 1: invisible), not {difficulty}")
+    return 1.0 - difficulty
 
 def render_leaf(rng:np.random.Generator, # random generator (the image is a function of its state)
                 plant:str, # key of `PLANTS`
                 disease:str|None=None, # key of `DISEASES`, None for a healthy leaf
                 size:int=64, # image size in pixels
-                contrast:float=1.0, # disease contrast (0: invisible, 1: default)
-                lesion:float=1.0, # lesion size factor
-                difficulty:float=DIFFICULTY, # version 2: how early and faint the disease stages are (see `severity`)
-                version:int=GENERATOR_VERSION): # generator version (1: the first, salient lesions on clean leaves)
+                contrast:float=1.0, # disease contrast (0: invisible, 1: default; `contrast_of(difficulty)`)
+                lesion:float=1.0): # lesion size factor
     "One leaf image as a uint8 array (size, size, 3)."
-    if version not in VERSIONS: raise ValueError(f"unknown generator version {version!r}; allowed: {VERSIONS}")
     if plant not in PLANTS: raise ValueError(f"unknown plant {plant!r}; the generator has {list(PLANTS)}")
     if disease is not None and disease not in PLANTS[plant]['diseases']:
         raise ValueError(f"{plant} has no disease {disease!r}; it has {list(PLANTS[plant]['diseases'])}")
-    if version == 1: return _render_v1(rng, plant, disease, size, contrast, lesion)
-    if difficulty < 0: raise ValueError(f"difficulty must be >= 0, not {difficulty}")
-    return _render_v2(rng, plant, disease, size, contrast, lesion, difficulty)
+    return _render(rng, plant, disease, size, contrast, lesion)
 
 # %% ../nbs/02_leaves.ipynb #568082a0
 def _counts(n, k):
@@ -314,8 +234,6 @@ def make_leaves(dest:str|Path, # folder to create (must not exist)
                 seed:int=0, # images are a function of (seed, folder, index)
                 contrast:float=1.0, # disease contrast (0: invisible)
                 lesion:float=1.0, # lesion size factor
-                difficulty:float=DIFFICULTY, # version 2: how early and faint the disease stages are
-                version:int=GENERATOR_VERSION, # generator version
                 quality:int=90): # JPEG quality
     "Write a procedural leaf dataset in the PlantVillage 38-class layout (`Plant___condition/leaf_00000.jpg`)."
     dest = Path(dest)
@@ -323,8 +241,6 @@ def make_leaves(dest:str|Path, # folder to create (must not exist)
     plants = list(PLANTS) if plants is None else list(plants)
     bad = [p for p in plants if p not in PLANTS]
     if bad: raise ValueError(f"Unknown plant(s) {bad}; the generator has {list(PLANTS)}")
-    if version not in VERSIONS: raise ValueError(f"unknown generator version {version!r}; allowed: {VERSIONS}")
-    if not difficulty >= 0: raise ValueError(f"difficulty must be >= 0, not {difficulty}")
     def fill(tmp):
         for p in plants:
             ds, nu = PLANTS[p]['diseases'], n_unhealthy.get(p, 0) if isinstance(n_unhealthy, dict) else n_unhealthy
@@ -333,7 +249,7 @@ def make_leaves(dest:str|Path, # folder to create (must not exist)
                 (tmp/folder).mkdir()
                 for i in range(n):
                     rng = np.random.default_rng([seed, zlib.crc32(folder.encode()), i])
-                    a = render_leaf(rng, p, None if cond == 'healthy' else cond, size, contrast, lesion, difficulty, version)
+                    a = render_leaf(rng, p, None if cond == 'healthy' else cond, size, contrast, lesion)
                     Image.fromarray(a).save(tmp/folder/f'leaf_{i:05d}.jpg', quality=quality)
     return atomic_write(dest, fill, folder=True)
 
@@ -341,18 +257,17 @@ def make_leaves(dest:str|Path, # folder to create (must not exist)
 # Counts of the embedded default: 1300 healthy and 700 unhealthy per plant (Tomato 2200, so one disease can be a majority).
 EMBEDDED = dict(n_healthy=1300, n_unhealthy={p: 2200 if p == 'Tomato' else 700 for p in PLANTS})
 
-def embedded_name(size:int=64, seed:int=0, difficulty:float=DIFFICULTY, version:int=GENERATOR_VERSION)->str:
+def embedded_name(size:int=64, seed:int=0, difficulty:float=DIFFICULTY)->str:
     "Folder name of an embedded tree: what its images are a function of."
-    return f'leaves-v1-{size}px-seed{seed}' if version == 1 else f'leaves-v{version}-d{difficulty:g}-{size}px-seed{seed}'
+    return f'leaves-v1-{size}px-seed{seed}' if difficulty == 0 else f'leaves-v1-d{difficulty:g}-{size}px-seed{seed}'
 
 def embedded_leaves(size:int=64, # image size in pixels
                     seed:int=0, # generator seed
-                    difficulty:float=DIFFICULTY, # version 2's difficulty (ignored by version 1)
-                    version:int=GENERATOR_VERSION): # generator version
-    "Path to the default embedded leaf tree, built once into `finalbn_home()` (safe with concurrent processes)."
-    dest = finalbn_home()/embedded_name(size, seed, difficulty, version)
+                    difficulty:float=DIFFICULTY): # the lesions fade as it rises from 0 (full contrast) to 1 (invisible)
+    "Path to the embedded leaf tree at `difficulty`, built once into `finalbn_home()` (safe with concurrent processes)."
+    dest = finalbn_home()/embedded_name(size, seed, difficulty)
     if dest.exists(): return dest
-    try: return make_leaves(dest, size=size, seed=seed, difficulty=difficulty, version=version, **EMBEDDED)
+    try: return make_leaves(dest, size=size, seed=seed, contrast=contrast_of(difficulty), **EMBEDDED)
     except (FileExistsError, OSError):
         if dest.exists(): return dest
         raise

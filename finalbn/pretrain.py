@@ -16,7 +16,7 @@ from fastai.losses import CrossEntropyLossFlat
 from fastai.vision.learner import vision_learner
 import finalbn
 from .home import atomic_write
-from .leaves import STUDY_PLANTS, PRETRAIN_PLANTS, GENERATOR_VERSION, embedded_leaves
+from .leaves import STUDY_PLANTS, PRETRAIN_PLANTS, DIFFICULTY, embedded_leaves
 from .pretrained import FORMAT, PRETRAINED, cache_path, pretrained_path, weights_record
 from .data import read_folders, imbalanced_split, split_dls, manifest_hash
 
@@ -100,7 +100,7 @@ def pretrain(dest:str|Path, # weights file to write (`.safetensors`); the record
     rec = dict(format=FORMAT, name=name, arch=arch, size=size, plants=sorted(set(map(_plant_of, classes))),
                classes=classes, n_train=n_train, n_valid=n_valid, epochs=epochs, bs=bs, lr=lr, seed=seed,
                threads=threads, normalize='imagenet', data='embedded' if root is None else str(root),
-               generator_version=GENERATOR_VERSION, manifest=manifest_hash(split),
+               difficulty=DIFFICULTY, manifest=manifest_hash(split),
                valid_accuracy=hist[-1]['valid_accuracy'], history=hist,
                n_params=sum(v.numel() for v in sd.values() if v.is_floating_point()),
                versions=versions(), file=dest.name, sha256=_sha256(dest))

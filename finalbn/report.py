@@ -14,9 +14,9 @@ from .metrics import classification_metrics
 from .store import Store
 
 # %% auto #0
-__all__ = ['EQUIV_MARGIN', 'VERDICTS', 'CONFIG_FIELDS', 'PAPER_TABLE1', 'TRIO_OF', 'results', 'paired_gain', 'verdict',
-           'fmt_gain', 'select', 'check_pooled', 'table1', 'format_table1', 'brief_table1', 'table1_verdicts',
-           'plot_table1', 'ranking', 'effects', 'gain', 'plot_gain']
+__all__ = ['EQUIV_MARGIN', 'AUC_FLOOR', 'CEILING', 'VERDICTS', 'CONFIG_FIELDS', 'PAPER_TABLE1', 'TRIO_OF', 'results',
+           'paired_gain', 'verdict', 'fmt_verdict', 'fmt_gain', 'select', 'check_pooled', 'table1', 'format_table1',
+           'brief_table1', 'table1_verdicts', 'plot_table1', 'ranking', 'effects', 'gain', 'plot_gain']
 
 # %% ../nbs/09_report.ipynb #d195bc78
 def _metric_cols(d:pd.DataFrame)->pd.DataFrame:
@@ -45,7 +45,11 @@ def results(store:Store|str, # a results store or its path
 # %% ../nbs/09_report.ipynb #175f74b1
 EQUIV_MARGIN = 0.05
 "A gain whose whole 95 % interval lies inside ±EQUIV_MARGIN (F1) is shown to be about no gain."
-VERDICTS = ('reproduced', 'not reproduced', 'inconclusive')
+AUC_FLOOR = 0.8
+"Every compared arm's mean minority ROC-AUC below it: the models did not learn to tell the classes apart (*not informative*)."
+CEILING = 0.9
+"The baseline's mean minority F1 at or above it: no room for a gain of the claimed kind (*at the ceiling*)."
+VERDICTS = ('reproduced', 'not reproduced', 'inconclusive', 'not informative', 'at the ceiling')
 
 def paired_gain(a, # values with the final BN (or the differences themselves)
                 b=0.)->tuple: # the paired values without it, same order (same seeds)
@@ -59,15 +63,34 @@ def paired_gain(a, # values with the final BN (or the differences themselves)
 def verdict(mean:float, # mean paired gain
             half:float, # half-width of its 95 % interval (NaN: one seed)
             claim:str='gain', # what the paper claims: 'gain' or 'no gain'
-            margin:float=EQUIV_MARGIN)->str: # equivalence margin of "no gain"
-    "'reproduced', 'not reproduced' or 'inconclusive': does the gain `mean ± half` reproduce the paper's `claim`?"
+            margin:float=EQUIV_MARGIN, # equivalence margin of "no gain"
+            aucs:list|None=None, # mean minority ROC-AUC of each compared arm (None: not checked)
+            base_f1:float|None=None)->str: # the baseline's mean minority F1 (None: not checked)
+    "One of `VERDICTS`: does the gain `mean ± half` reproduce the paper's `claim`, and can this comparison tell?"
     if claim not in ('gain','no gain'): raise ValueError(f"claim must be 'gain' or 'no gain', not {claim!r}")
     if not np.isfinite(mean): raise ValueError(f"the mean gain must be finite, not {mean}")
+    if aucs is not None:
+        a = np.asarray(aucs, dtype=float)
+        if a.ndim!=1 or not len(a) or not np.isfinite(a).all(): raise ValueError(f"aucs must be finite ROC-AUCs, one per arm, not {aucs!r}")
+        if (a<AUC_FLOOR).all(): return 'not informative'
+    if base_f1 is not None and base_f1>=CEILING: return 'at the ceiling'
     if not np.isfinite(half): return 'inconclusive'
     lo, hi = mean-half, mean+half
     none = -margin<lo and hi<margin
     if claim=='gain': return 'reproduced' if lo>0 else 'not reproduced' if hi<0 or none else 'inconclusive'
     return 'reproduced' if none else 'not reproduced' if lo>0 or hi<0 else 'inconclusive'
+
+def fmt_verdict(v:str, # a verdict of `verdict`
+                aucs:list|None=None, # the arms' mean minority ROC-AUC, as given to `verdict`
+                base_f1:float|None=None)->str: # the baseline's mean minority F1, as given to `verdict`
+    "The verdict with why: `not informative: ROC-AUC 0.52 / 0.55, all below 0.8`, or `reproduced (ROC-AUC 0.95 / 0.97; baseline F1 0.41)`."
+    if v not in VERDICTS: raise ValueError(f"unknown verdict {v!r}; allowed: {', '.join(VERDICTS)}")
+    a = 'ROC-AUC ' + ' / '.join(f"{x:.2f}" for x in aucs) if aucs is not None else ''
+    b = f"baseline F1 {base_f1:.2f}" if base_f1 is not None else ''
+    if v=='not informative': return f"{v}: {a}, all below {AUC_FLOOR:g}"
+    if v=='at the ceiling': return f"{v}: {b} >= {CEILING:g}"
+    why = '; '.join(x for x in (a, b) if x)
+    return f"{v} ({why})" if why else v
 
 def fmt_gain(mean:float, half:float, # a gain and the half-width of its 95 % interval
              paper:float|None=None, # the paper's gain, to say how large this one is against it
@@ -112,18 +135,18 @@ def _summ(x): return pd.Series(dict(mean=np.mean(x), std=np.std(x, ddof=1) if le
 
 # %% ../nbs/09_report.ipynb #c5c129aa
 def _long(res:pd.DataFrame, extra:list=[])->pd.DataFrame:
-    "One row per run and class: the trio label, the class, its F1."
+    "One row per run and class: the trio label, the class, its F1 and the run's ROC-AUC."
     r = res[[k in TRIO_OF for k in zip(res.bn, res.wl)]].copy()
     r['trio'] = [TRIO_OF[k] for k in zip(r.bn, r.wl)]
     rows = []
     for _,x in r.iterrows():
         for c,f in zip(x.metrics['classes'], x.metrics['f1']):
             rows.append(dict(plant=x.plant, arch=x.arch, cls=c, minority=c in x['info']['minority'], trio=x.trio, seed=x.seed,
-                             f1=f, **{e:x[e] for e in extra}))
+                             f1=f, auc=x.roc_auc, **{e:x[e] for e in extra}))
     return pd.DataFrame(rows)
 
 def table1(res:pd.DataFrame)->pd.DataFrame: # `results(...)` of a store holding Table I's trio
-    "Table I: per plant and class, mean / std / 95 % interval of test F1 for no BN, WL and BN, paired differences, paper A's values."
+    "Table I: per plant and class, mean / std / 95 % interval of test F1 and mean ROC-AUC for no BN, WL and BN, paired differences, paper A's values."
     l = _long(res)
     if not len(l): raise ValueError("no Table I runs (bn/wl = no BN, WL, BN) among the results")
     if l.arch.nunique()>1: raise ValueError(f"results mix architectures {sorted(l.arch.unique())}: select one first")
@@ -137,7 +160,9 @@ def table1(res:pd.DataFrame)->pd.DataFrame: # `results(...)` of a store holding 
         if a in w and b in w:
             d = (w[a]-w[b]).dropna().groupby(level=idx)
             t[f"{a} − {b}"], t[f"{a} − {b} ci95"] = d.mean(), d.apply(lambda x: paired_gain(x)[1])
-    cols = [f"{k} {s}" for k in TRIO_OF.values() for s in ('mean','std','ci95') if f"{k} {s}" in t]
+    auc = l.groupby(idx+['trio']).auc.mean().unstack('trio')
+    for k in auc.columns: t[f"{k} auc"] = auc[k]
+    cols = [f"{k} {s}" for k in TRIO_OF.values() for s in ('mean','std','ci95','auc') if f"{k} {s}" in t]
     t = t[cols + [c for c in t.columns if '−' in c]]
     t.insert(0, 'seeds', l.groupby(idx).seed.nunique())
     t.index = t.index.set_names(['plant','class'])
@@ -152,12 +177,13 @@ def table1(res:pd.DataFrame)->pd.DataFrame: # `results(...)` of a store holding 
 # %% ../nbs/09_report.ipynb #72ebe9b7
 def format_table1(t:pd.DataFrame, # `table1(...)`
                   digits:int=3)->str:
-    "Table I as text: `mean ± std [lo, hi]` for our columns, then paper A's values."
+    "Table I as text: `mean ± std [lo, hi]` of F1 and the mean ROC-AUC for our columns, then paper A's values."
     f = lambda m,s,c: f"{m:.{digits}f} ± {s:.{digits}f} [{m-c:.{digits}f}, {m+c:.{digits}f}]" if np.isfinite(c) else f"{m:.{digits}f}"
     out = pd.DataFrame(index=t.index)
     out['seeds'] = t.seeds
     for k in TRIO_OF.values():
         if f"{k} mean" in t: out[k] = [f(*v) for v in t[[f"{k} mean",f"{k} std",f"{k} ci95"]].values]
+        if f"{k} auc" in t: out[f"{k} AUC"] = t[f"{k} auc"].map(lambda v: f"{v:.{digits}f}")
     for k in ('BN − WL','BN − no BN'):
         if k in t: out[k] = [f(m,np.nan,c).split(' ± ')[0] + (f" [{m-c:.{digits}f}, {m+c:.{digits}f}]" if np.isfinite(c) else '')
                              for m,c in t[[k, f"{k} ci95"]].values]
@@ -167,12 +193,14 @@ def format_table1(t:pd.DataFrame, # `table1(...)`
 # %% ../nbs/09_report.ipynb #9dad5255
 def brief_table1(t:pd.DataFrame, # `table1(...)`
                  digits:int=3)->str:
-    "Table I in at most 100 columns: mean ± std per configuration, the paired gain BN − no BN, paper A's three means."
+    "Table I in at most 100 columns: mean ± std of F1 per configuration, their mean ROC-AUCs, the paired gain BN − no BN, paper A's three means."
     f = lambda m,s: f"{m:.{digits}f}" + (f"±{s:.{digits}f}" if np.isfinite(s) else '')
     out = pd.DataFrame(index=t.index)
     out['n'] = t.seeds
     for k in TRIO_OF.values():
         if f"{k} mean" in t: out[k] = [f(m,s) for m,s in t[[f"{k} mean", f"{k} std"]].values]
+    aucs = [f"{k} auc" for k in TRIO_OF.values() if f"{k} auc" in t]
+    if aucs: out['AUC ' + '/'.join(a[:-4].replace(' ','') for a in aucs)] = [' '.join(f"{v:.2f}" for v in r) for r in t[aucs].values]
     if 'BN − no BN' in t: out['BN−noBN'] = t['BN − no BN'].map(lambda v: f"{v:+.{digits}f}")
     paper = [t.get(f"paper A {k}") for k in TRIO_OF.values()]
     if all(c is not None for c in paper):
@@ -180,13 +208,16 @@ def brief_table1(t:pd.DataFrame, # `table1(...)`
     return out.to_string()
 
 def table1_verdicts(t:pd.DataFrame)->list: # `table1(...)`
-    "One line per plant: the final BN's paired gain over no final BN on the minority class, its interval and verdict."
+    "One entry per plant: the final BN's paired gain over no final BN on the minority class, its interval, then its verdict and why."
     if 'BN − no BN' not in t: raise ValueError("Table I has no BN − no BN column: the results need BN and no-BN runs")
     lines = []
     for (plant, cls), r in t[t.minority].iterrows():
         g, h = r['BN − no BN'], r['BN − no BN ci95']
         paper = r.get('paper A BN − no BN', np.nan)
-        lines.append(f"{plant} {cls}: final BN vs none {fmt_gain(g, h, paper if pd.notna(paper) else None)}: {verdict(g, h)}")
+        aucs, base = [r['no BN auc'], r['BN auc']], r['no BN mean']
+        v = verdict(g, h, aucs=aucs, base_f1=base)
+        lines.append(f"{plant} {cls}: final BN vs none {fmt_gain(g, h, paper if pd.notna(paper) else None)}\n"
+                     f"    {fmt_verdict(v, aucs, base)}")
     return lines
 
 # %% ../nbs/09_report.ipynb #64b1b504
@@ -241,15 +272,18 @@ def effects(res:pd.DataFrame, # `results(...)` of a factorial sweep
 def gain(res:pd.DataFrame, # `results(...)` holding BN and no-BN runs (WL off) over a swept field
          by:str='ratio', # the swept field
          metric:str='minority_f1')->pd.DataFrame: # what the gain is measured on
-    "Per value of `by`: mean F1 without and with the final BN, the paired gain and its 95 % interval."
+    "Per value of `by`: mean F1 and ROC-AUC without and with the final BN, the paired gain and its 95 % interval."
     r = res[~res.wl]
     if r.bn.nunique()<2: raise ValueError("gain needs runs with and without the final BN (and wl=False)")
     check_pooled(r, vary=('bn', by))
     w = r.pivot_table(index=[by,'seed'], columns='bn', values=metric)
+    a = r.pivot_table(index=[by,'seed'], columns='bn', values='roc_auc')
     d = (w[True]-w[False]).dropna()
-    return pd.DataFrame({'no BN':w[False].groupby(level=0).mean(), 'BN':w[True].groupby(level=0).mean(),
-                         'gain':d.groupby(level=0).mean(), 'gain ci95':d.groupby(level=0).apply(lambda x: paired_gain(x)[1]),
-                         'seeds':d.groupby(level=0).size()})
+    g = pd.DataFrame({'no BN':w[False].groupby(level=0).mean(), 'BN':w[True].groupby(level=0).mean(),
+                      'no BN auc':a[False].groupby(level=0).mean(), 'BN auc':a[True].groupby(level=0).mean(),
+                      'gain':d.groupby(level=0).mean(), 'gain ci95':d.groupby(level=0).apply(lambda x: paired_gain(x)[1]),
+                      'seeds':d.groupby(level=0).size()})
+    return g
 
 def plot_gain(g:pd.DataFrame, # `gain(...)`
               ax=None, # a matplotlib axes (None: a new figure)

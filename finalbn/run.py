@@ -31,13 +31,13 @@ __all__ = ['DATA_FIELDS', 'MAX_LOSS', 'make_split', 'check_split', 'weights_sha'
            'run_data', 'run_learner', 'run_fit', 'run']
 
 # %% ../nbs/06_run.ipynb #b8301262
-DATA_FIELDS = ('source','path','generator','difficulty','plant','roles','layout','ratio','n_major','n_valid','n_valid_minor','n_test')
+DATA_FIELDS = ('source','path','difficulty','plant','roles','layout','ratio','n_major','n_valid','n_valid_minor','n_test')
 
 def make_split(cfg:RunConfig): # a run config
     "The imbalanced train / valid / test split `cfg` describes."
     sizes = dict(train=(cfg.n_major, 1), ratio=cfg.ratio, valid=(cfg.n_valid, cfg.n_valid_minor), test=(cfg.n_test, cfg.n_test), seed=cfg.seed)
     if cfg.source=='folder': return imbalanced_split(read_folders(cfg.path), roles=parse_roles(cfg.roles), **sizes)
-    items = read_plantvillage(embedded_leaves(difficulty=cfg.difficulty, version=cfg.generator) if cfg.source=='embedded' else cfg.path)
+    items = read_plantvillage(embedded_leaves(difficulty=cfg.difficulty) if cfg.source=='embedded' else cfg.path)
     return imbalanced_split(items, plant=cfg.plant, layout=cfg.layout, **sizes)
 
 def check_split(split, # a split from `make_split`
