@@ -10,7 +10,7 @@ import copy
 from contextlib import contextmanager
 import torch
 from torch import nn
-from fastcore.basics import patch, store_attr, noop
+from fastcore.basics import patch, store_attr
 from fastai.torch_core import find_bs
 from fastai.data.transforms import get_c
 from fastai.callback.core import Callback
@@ -115,17 +115,6 @@ class FinalBN(Callback):
     def after_fit(self):
         if self._fitting(): self.bn,self.fresh = None,False
 
-_with_events = Learner._with_events
-
-@patch
-def _with_events(self:Learner, f, event_type, ex, final=noop):
-    "fastai's `_with_events`; when a fit fails with an exception other than `ex`, `FinalBN` callbacks undo a fresh BN first."
-    if event_type != 'fit': return _with_events(self, f, event_type, ex, final)
-    try: _with_events(self, f, event_type, ex, final)
-    except BaseException:
-        for cb in self.cbs:
-            if isinstance(cb, FinalBN): cb.undo_fresh()
-        raise
 
 # %% ../nbs/01_callback.ipynb #6cea7a95
 @patch

@@ -240,11 +240,11 @@ def plot_table1(t:pd.DataFrame, # `table1(...)`
 
 # %% ../nbs/09_report.ipynb #c21dbade
 def ranking(res:pd.DataFrame)->pd.DataFrame: # `results(...)` of a store
-    "Configurations sorted by mean minority F1 over seeds, with per-class precision, recall, F1, best epoch and factor flags."
+    "Configurations sorted by mean minority F1 over seeds, with per-class precision, recall, F1, ROC-AUC, best epoch and factor flags."
     per = [c for c in res.columns if c.split(' ')[0] in ('precision','recall','f1') and ' ' in c]
     vary = [c for c in ('plant','arch') if res[c].nunique()>1]
     g = res.groupby(['key'], sort=False)
-    r = g[per+['minority_f1','best_epoch']].mean()
+    r = g[per+['minority_f1','roc_auc','best_epoch']].mean()
     r.insert(0, 'seeds', g.seed.nunique())
     head = g[['config_id',*vary,*FACTORS]].first()
     head.columns = ['id',*vary,*[f.upper() for f in FACTORS]]

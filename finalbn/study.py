@@ -119,7 +119,7 @@ def _datasets(scale, path='', folder='', roles='', **kw):
     if scale=='paper': cs += trio([simple(scale, p, path) for p in _plants(scale)])
     if folder: cs += trio([folder_task(folder, roles, scale)])
     return cs
-DIFFICULTIES = {'tiny':[0., 1.], 'full':[0., 0.3, 0.35, 0.4, 0.45, 0.5, 1.]}
+DIFFICULTIES = {'tiny':[0.], 'full':[0., 0.3, 0.35, 0.4, 0.45, 0.5, 1.]}
 "The difficulties of the embedded leaves that the calibration tries: the two ends, then a grid where the band lies."
 def _arms(c): return [c, c.replace(ratio=1., n_valid_minor=c.n_valid)]
 def _difficulty(scale, **kw):

@@ -2,6 +2,7 @@
 import json, subprocess, sys, sqlite3
 from pathlib import Path
 import pytest
+from finalbn.report import VERDICTS
 
 FINALBN = [str(Path(sys.executable).parent/'finalbn')]
 TINY = ['--preset', 'scratch', '--set', 'size=16', 'epochs=1', 'n_major=60', 'ratio=20', 'n_valid=10', 'n_valid_minor=2', 'n_test=10', 'bs=16']
@@ -54,9 +55,11 @@ def test_quick_and_report(tmp_path):
     for s in ('paper A', 'Apple', 'Pepper', 'Tomato', 'unhealthy', '±'): assert s in out.stdout
     table = [l for l in out.stdout.splitlines() if not l.startswith('finalbn ') and 'final BN vs none' not in l]
     assert len(table) >= 6 and max(map(len, table)) <= 100                      # the main job's table fits 100 columns
-    verdicts = [l for l in out.stdout.splitlines() if 'final BN vs none' in l]
-    assert [l.split()[0] for l in verdicts]==['Apple', 'Pepper', 'Tomato']    # one verdict line per plant
-    assert all(l.endswith(('reproduced', 'inconclusive')) for l in verdicts)
+    lines = out.stdout.splitlines()
+    gains = [i for i,l in enumerate(lines) if 'final BN vs none' in l]
+    assert [lines[i].split()[0] for i in gains]==['Apple', 'Pepper', 'Tomato']  # one gain line per plant,
+    assert all(lines[i+1].strip().startswith(VERDICTS) for i in gains)           # then its verdict and why
+    assert 'AUC' in out.stdout                                                    # each arm's ROC-AUC beside its F1
     assert png.stat().st_size > 10_000
     with sqlite3.connect(store) as con: assert con.execute("SELECT COUNT(*) FROM runs WHERE status='ok'").fetchone()[0]==18
     rep = finalbn('report', '--store', store, '--plants', 'Apple')
