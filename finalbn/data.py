@@ -23,7 +23,7 @@ from .leaves import make_leaves, embedded_leaves
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'LAYOUTS', 'MANIFEST_COLS', 'MAX_DECODED', 'read_folders', 'parse_plantvillage', 'read_plantvillage',
            'imbalanced_split', 'write_manifest', 'read_manifest', 'manifest_hash', 'split_classes', 'load_image',
-           'decode_split', 'split_dls', 'split_test_dl']
+           'decode_split', 'check_split', 'split_dls', 'split_test_dl']
 
 # %% ../nbs/03_data.ipynb #25ebe58e
 # File extensions (any case) read as images; other files are ignored.
@@ -278,6 +278,13 @@ class _Label(Transform):
     def __init__(self, labels): self.labels = labels
     def encodes(self, i): return self.labels[i]
 
+def check_split(split, # a split from `imbalanced_split` or `read_manifest`
+                bs:int): # the training batch size
+    "Raise unless the training set of `split` fills at least one batch of `bs` (the last incomplete batch is dropped)."
+    n = int((split.split=='train').sum())
+    if n < bs: raise ValueError(f"the training split has {n} images, fewer than bs={bs}: no batch would train (the last "
+                                f"incomplete batch is dropped); use bs <= {n} or more training images (n_major, ratio)")
+
 def split_dls(split:pd.DataFrame, # a split from `imbalanced_split` or `read_manifest`
               size:int=64, # images are resized (squished) to size x size
               bs:int=32, # batch size (train and valid)
@@ -290,6 +297,7 @@ def split_dls(split:pd.DataFrame, # a split from `imbalanced_split` or `read_man
               device=None): # device of the batches (default: fastai's `default_device()`)
     "fastai `DataLoaders` (train shuffled with `drop_last=True`, valid) of a split; the test rows are for `split_test_dl`."
     if not {'train', 'valid'} <= set(split.split): raise ValueError(f"The split needs train and valid rows; it has {sorted(set(split.split))}")
+    check_split(split, bs)
     load = _Cached(decode_split(split, size, disk)) if cache else _Load(split.path.tolist(), size)
     tfms = [[load], [_Label(split.label.tolist()), Categorize(vocab=split_classes(split), sort=False)]]
     splits = [np.flatnonzero(split.split == s).tolist() for s in ('train', 'valid')]

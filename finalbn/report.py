@@ -177,7 +177,7 @@ def table1(res:pd.DataFrame)->pd.DataFrame: # `results(...)` of a store holding 
 # %% ../nbs/09_report.ipynb #72ebe9b7
 def format_table1(t:pd.DataFrame, # `table1(...)`
                   digits:int=3)->str:
-    "Table I as text: `mean ± std [lo, hi]` of F1 and the mean ROC-AUC for our columns, then paper A's values."
+    "Table I as text: `mean ± std [lo, hi]` of F1 and the mean ROC-AUC for our columns, then paper A's values (where it has any)."
     f = lambda m,s,c: f"{m:.{digits}f} ± {s:.{digits}f} [{m-c:.{digits}f}, {m+c:.{digits}f}]" if np.isfinite(c) else f"{m:.{digits}f}"
     out = pd.DataFrame(index=t.index)
     out['seeds'] = t.seeds
@@ -187,13 +187,13 @@ def format_table1(t:pd.DataFrame, # `table1(...)`
     for k in ('BN − WL','BN − no BN'):
         if k in t: out[k] = [f(m,np.nan,c).split(' ± ')[0] + (f" [{m-c:.{digits}f}, {m+c:.{digits}f}]" if np.isfinite(c) else '')
                              for m,c in t[[k, f"{k} ci95"]].values]
-    for k in [c for c in t.columns if c.startswith('paper A')]: out[k] = t[k].map(lambda v: '' if pd.isna(v) else f"{v:.4f}")
+    for k in [c for c in t.columns if c.startswith('paper A') and t[c].notna().any()]: out[k] = t[k].map(lambda v: '' if pd.isna(v) else f"{v:.4f}")
     return out.to_string()
 
 # %% ../nbs/09_report.ipynb #9dad5255
 def brief_table1(t:pd.DataFrame, # `table1(...)`
                  digits:int=3)->str:
-    "Table I in at most 100 columns: mean ± std of F1 per configuration, their mean ROC-AUCs, the paired gain BN − no BN, paper A's three means."
+    "Table I in at most 100 columns: mean ± std of F1 per configuration, their mean ROC-AUCs, the paired gain BN − no BN, paper A's three means (where it has them)."
     f = lambda m,s: f"{m:.{digits}f}" + (f"±{s:.{digits}f}" if np.isfinite(s) else '')
     out = pd.DataFrame(index=t.index)
     out['n'] = t.seeds
@@ -203,7 +203,7 @@ def brief_table1(t:pd.DataFrame, # `table1(...)`
     if aucs: out['AUC ' + '/'.join(a[:-4].replace(' ','') for a in aucs)] = [' '.join(f"{v:.2f}" for v in r) for r in t[aucs].values]
     if 'BN − no BN' in t: out['BN−noBN'] = t['BN − no BN'].map(lambda v: f"{v:+.{digits}f}")
     paper = [t.get(f"paper A {k}") for k in TRIO_OF.values()]
-    if all(c is not None for c in paper):
+    if all(c is not None and c.notna().any() for c in paper):
         out['paper A'] = ['' if pd.isna(a) else f"{a:.2f} {b:.2f} {c:.2f}" for a,b,c in zip(*paper)]
     return out.to_string()
 

@@ -23,12 +23,12 @@ from .metrics import classification_metrics
 from .callback import *
 from .leaves import embedded_leaves
 from .pretrained import pretrained_path, load_pretrained
-from .data import read_plantvillage, read_folders, imbalanced_split, manifest_hash, split_dls, split_test_dl
+from .data import read_plantvillage, read_folders, imbalanced_split, manifest_hash, check_split, split_dls, split_test_dl
 
 # %% auto #0
-__all__ = ['DATA_FIELDS', 'MAX_LOSS', 'make_split', 'check_split', 'weights_sha', 'identity', 'check_data', 'small_cnn',
-           'class_weights', 'SigmoidLoss', 'RunHistory', 'make_learner', 'fit', 'predict', 'versions', 'failed_result',
-           'run_data', 'run_learner', 'run_fit', 'run']
+__all__ = ['DATA_FIELDS', 'MAX_LOSS', 'make_split', 'weights_sha', 'identity', 'check_data', 'small_cnn', 'class_weights',
+           'SigmoidLoss', 'RunHistory', 'make_learner', 'fit', 'predict', 'versions', 'failed_result', 'run_data',
+           'run_learner', 'run_fit', 'run']
 
 # %% ../nbs/06_run.ipynb #b8301262
 DATA_FIELDS = ('source','path','difficulty','plant','roles','layout','ratio','n_major','n_valid','n_valid_minor','n_test')
@@ -39,13 +39,6 @@ def make_split(cfg:RunConfig): # a run config
     if cfg.source=='folder': return imbalanced_split(read_folders(cfg.path), roles=parse_roles(cfg.roles), **sizes)
     items = read_plantvillage(embedded_leaves(difficulty=cfg.difficulty) if cfg.source=='embedded' else cfg.path)
     return imbalanced_split(items, plant=cfg.plant, layout=cfg.layout, **sizes)
-
-def check_split(split, # a split from `make_split`
-                bs:int): # the run's batch size
-    "Raise unless the training set of `split` fills at least one batch of `bs` (the last incomplete batch is dropped)."
-    n = int((split.split=='train').sum())
-    if n < bs: raise ValueError(f"the training split has {n} images, fewer than bs={bs}: no batch would train (the last "
-                                f"incomplete batch is dropped); use bs <= {n} or more training images (n_major, ratio)")
 
 _SHAS = {}
 def weights_sha(pretrained:bool|str)->str|None: # a config's `pretrained`

@@ -3,6 +3,7 @@ import json, subprocess, sys, sqlite3
 from pathlib import Path
 import pytest
 from finalbn.report import VERDICTS
+from finalbn.cli import main
 
 FINALBN = [str(Path(sys.executable).parent/'finalbn')]
 TINY = ['--preset', 'scratch', '--set', 'size=16', 'epochs=1', 'n_major=60', 'ratio=20', 'n_valid=10', 'n_valid_minor=2', 'n_test=10', 'bs=16']
@@ -33,11 +34,12 @@ def finalbn(*args, timeout=600):
     (['--vary', 'ratio=ten'], "ratio takes a float, not 'ten'"),
     (['--seeds', 'x'], "--seeds takes N, a:b or a,b,c"),
 ])
-def test_bad_input_refused_before_training(tmp_path, args, msg):
+def test_bad_input_refused_before_training(tmp_path, capsys, args, msg):
+    "In one process (`finalbn.cli.main`, what the console script calls): each bad input stops the sweep with a message."
     store = tmp_path/'r.db'
-    out = finalbn('sweep', '--store', store, *args)
-    assert out.returncode!=0
-    assert msg in out.stderr, out.stderr
+    with pytest.raises(SystemExit) as e: main(['sweep', '--store', str(store), *args])
+    err = f"{e.value.code}\n{capsys.readouterr().err}"
+    assert e.value.code not in (0, None) and msg in err, err
     assert not store.exists()                 # refused before anything was written or trained
 
 def test_unwritable_store(tmp_path):
