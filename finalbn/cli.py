@@ -6,24 +6,13 @@ Docs: https://finalbn.github.io/finalbn/cli.html.md"""
 
 # %% ../nbs/11_cli.ipynb #4e72f32b
 from __future__ import annotations
-import argparse, sys, time
+import argparse, importlib, os, sys, time, warnings
 from pathlib import Path
-import torch
-from torch import nn
-from fastai.data.core import DataLoaders
-from fastai.learner import Learner
-from fastai.callback.progress import *
-from fastcore.basics import noop
-from .callback import FinalBN
-from .layer import get_final_bn
-from .pretrain import add_pretrain_args, pretrain_cli
-from .study import add_study_args, study_main
-from .bench import add_bench_args, bench_cmd
 
 # %% auto #0
-__all__ = ['TABLES', 'COMMANDS', 'smoke_learner', 'parse_seeds', 'build_configs', 'failed_runs', 'exit_status', 'sweep',
-           'add_sweep_args', 'report', 'add_report_args', 'quick', 'add_quick_args', 'configs', 'presets', 'smoke',
-           'add_smoke_args', 'parser', 'main']
+__all__ = ['TABLES', 'COMMANDS', 'smoke_learner', 'parse_seeds', 'build_configs', 'sweep', 'add_sweep_args', 'report',
+           'add_report_args', 'quick', 'add_quick_args', 'configs', 'presets', 'smoke', 'add_smoke_args', 'parser',
+           'main']
 
 # %% ../nbs/11_cli.ipynb #d82461fa
 def smoke_learner(n:int=400, # number of random samples
@@ -33,6 +22,11 @@ def smoke_learner(n:int=400, # number of random samples
                   bs:int=32, # batch size
                   seed:int=0): # seed for data and weights
     "A tiny `Learner` on random imbalanced data with finalbn's `FinalBN` callback."
+    import torch
+    from torch import nn
+    from fastai.data.core import DataLoaders
+    from fastai.learner import Learner
+    from finalbn.callback import FinalBN
     torch.manual_seed(seed)
     y = (torch.rand(n) < minority).long() * (n_out-1)
     x = torch.randn(n, n_in) + y[:,None].float()
@@ -85,7 +79,7 @@ def build_configs(args)->tuple:
 
 # %% ../nbs/11_cli.ipynb #b6d92040
 def _run_sweep(args)->tuple:
-    from finalbn.sweep import sweep as _sweep, plan
+    from finalbn.sweep import sweep as _sweep, plan, failed_runs
     cfgs, seeds, p = build_configs(args)
     todo = plan(cfgs, seeds, args.store)
     print(f"finalbn sweep: {len(cfgs)} configs x {len(seeds)} seeds = {len(todo.runs)} runs; {todo.n_done} already done, "
@@ -101,21 +95,9 @@ def _run_sweep(args)->tuple:
     store = todo.store
     return cfgs, seeds, store, n_fail
 
-def failed_runs(df)->int: # rows of a results store (`Store.df(status=None)`)
-    "Print one line per failed run of `df`, with its reason; how many failed."
-    bad = df[df.status=='failed']
-    for r in bad.itertuples(): print(f"  failed: config {r.config_id} ({r.plant}, {r.arch}) seed {r.seed}: {r.reason}")
-    return len(bad)
-
-def exit_status(cmd:str, # the subcommand, e.g. 'sweep'
-                n_fail:int)->int: # how many of its runs failed
-    "Exit status of a command that runs a sweep: 1, with a message on stderr, when runs failed."
-    if not n_fail: return 0
-    print(f"finalbn {cmd}: {n_fail} run(s) failed (see above); exit status 1", file=sys.stderr)
-    return 1
-
 def sweep(args)->int:
     "Run the sweep the arguments describe into the store; exit status 1 if a run failed."
+    from finalbn.sweep import exit_status
     *_, store, n_fail = _run_sweep(args)
     store.close()
     return exit_status('sweep', n_fail)
@@ -204,6 +186,7 @@ def quick(args)->int:
     "The quick reproduction of Table I: sweep the quick preset's trio, print a brief Table I and a verdict per plant, write its plot."
     import matplotlib; matplotlib.use('Agg')
     from finalbn.report import results
+    from finalbn.sweep import exit_status
     start = time.perf_counter()
     cfgs, seeds, store, n_fail = _run_sweep(args)
     res = results(store)
@@ -235,6 +218,8 @@ def presets(args)->int:
 # %% ../nbs/11_cli.ipynb #28296af2
 def smoke(args)->int:
     "Train `smoke_learner` for one epoch and print the result; exit status 0."
+    import torch
+    import fastai.callback.progress # Learner.no_bar
     start = time.perf_counter()
     learn = smoke_learner(seed=args.seed)
     with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-2)
@@ -254,23 +239,42 @@ COMMANDS = {
     'sweep':('run a grid of configs over seeds into a results store (resumable)', add_sweep_args, sweep),
     'report':('print Table I, the ranking, effects or gains of a results store; write the plot', add_report_args, report),
     'quick':("the quick reproduction of Table I: the quick preset's trio, then its report", add_quick_args, quick),
-    'configs':('print the numbering of the 64 configurations', noop, configs),
-    'presets':('print the presets', noop, presets),
-    'pretrain':("build finalbn's embedded backbone weights (or your own) on the embedded leaves", add_pretrain_args, pretrain_cli),
-    'study':("run a study of the nbs/study notebooks (or all) into a results store", add_study_args, study_main),
-    'bench':('measure what a run costs and where its time goes (side-by-side ratios); write JSON', add_bench_args, bench_cmd)}
-"The subcommands of `finalbn`: name -> (help, `add_args(parser)` adding its arguments, `func(args)` returning the exit status)."
+    'configs':('print the numbering of the 64 configurations', None, configs),
+    'presets':('print the presets', None, presets),
+    'pretrain':("build finalbn's embedded backbone weights (or your own) on the embedded leaves",
+                'finalbn.pretrain:add_pretrain_args', 'finalbn.pretrain:pretrain_cli'),
+    'study':("run a study of the nbs/study notebooks (or all) into a results store", 'finalbn.study:add_study_args', 'finalbn.study:study_main'),
+    'bench':('measure what a run costs and where its time goes (side-by-side ratios); write JSON', 'finalbn.bench:add_bench_args',
+             'finalbn.bench:bench_cmd')}
+"""The subcommands of `finalbn`: name -> (help, `add_args(parser)` adding its arguments or None, `func(args)` returning the
+exit status); a `'module:name'` string is imported only when its command runs."""
 
-def parser():
+def _resolve(f):
+    "`f`, or the object a `'module:name'` string names."
+    if not isinstance(f, str): return f
+    mod, name = f.split(':')
+    return getattr(importlib.import_module(mod), name)
+
+def parser(cmd:str|None=None): # the one subcommand whose arguments to add ('' none; None all)
     "The argument parser of the `finalbn` command: one sub-parser per entry of `COMMANDS`."
     p = argparse.ArgumentParser(prog='finalbn', description='A final BatchNorm layer for imbalanced image classification.')
     sub = p.add_subparsers(dest='cmd', required=True, metavar='COMMAND')
-    for name, (h, add_args, func) in COMMANDS.items(): add_args(sub.add_parser(name, help=h)).set_defaults(func=func)
+    for name, (h, add_args, func) in COMMANDS.items():
+        sp = sub.add_parser(name, help=h)
+        if add_args and cmd in (None, name): _resolve(add_args)(sp)
+        sp.set_defaults(func=func)
     return p
 
 # %% ../nbs/11_cli.ipynb #a324fdac
+def _quiet():
+    "Silence third-party deprecation warnings in this process and the workers it starts (the CLI's output only)."
+    for c in (FutureWarning, DeprecationWarning): warnings.filterwarnings('ignore', category=c)
+    os.environ['PYTHONWARNINGS'] = ','.join(filter(None, [os.environ.get('PYTHONWARNINGS'), 'ignore::FutureWarning', 'ignore::DeprecationWarning']))
+
 def main(argv:list|None=None): # arguments, `sys.argv[1:]` when None
     "Entry point of the `finalbn` console script."
-    args = parser().parse_args(argv)
-    try: return args.func(args)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _quiet()
+    args = parser(next((a for a in argv if not a.startswith('-')), '')).parse_args(argv)
+    try: return _resolve(args.func)(args)
     except (ValueError, TypeError, ImportError, FileNotFoundError) as e: sys.exit(f"finalbn {args.cmd}: error: {e}")

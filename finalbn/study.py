@@ -19,7 +19,7 @@ from .home import finalbn_home, atomic_write
 from .data import split_test_dl
 from .run import run, RunHistory
 from .store import Store
-from .sweep import sweep, plan, trio, factorial, grid
+from .sweep import sweep, plan, trio, factorial, grid, failed_runs, exit_status
 from .report import results, PAPER_TABLE1
 
 # %% auto #0
@@ -328,7 +328,6 @@ def choose_difficulty(t:pd.DataFrame)->float: # `difficulty_table(...)`
 def study_main(args)->int:
     "`finalbn study`: run the studies named on the command line, say where their runs are; exit status 1 if one of them failed."
     from finalbn.config import parse_value
-    from finalbn.cli import failed_runs, exit_status
     start = time.perf_counter()
     sets = {}
     for kv in args.set or []:

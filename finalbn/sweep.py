@@ -6,7 +6,7 @@ Docs: https://finalbn.github.io/finalbn/sweep.html.md"""
 
 # %% ../nbs/08_sweep.ipynb #846fb7e7
 from __future__ import annotations
-import itertools, numbers, os, pickle, signal, traceback
+import itertools, numbers, os, pickle, signal, sys, traceback
 import multiprocessing as mp
 from multiprocessing.connection import wait
 from collections import Counter
@@ -19,7 +19,7 @@ from .store import Store
 from .run import run, failed_result, check_data
 
 # %% auto #0
-__all__ = ['TRIO', 'BACKENDS', 'trio', 'factorial', 'grid', 'stale_reason', 'Plan', 'plan', 'sweep']
+__all__ = ['TRIO', 'BACKENDS', 'trio', 'factorial', 'grid', 'stale_reason', 'Plan', 'plan', 'sweep', 'failed_runs', 'exit_status']
 
 # %% ../nbs/08_sweep.ipynb #b7369e4d
 TRIO = {'no BN':dict(bn=False, wl=False), 'WL':dict(bn=False, wl=True), 'BN':dict(bn=True, wl=False)}
@@ -236,3 +236,18 @@ def sweep(configs:list, # configs to run (their `seed` is replaced by each of `s
         return df[[(k,s) in keys for k,s in zip(df.key, df.seed)]].reset_index(drop=True)
     finally:
         if own: st.close()
+
+# %% ../nbs/08_sweep.ipynb #5f2e0b02
+def failed_runs(df)->int: # rows of a results store (`Store.df(status=None)`)
+    "Print one line per failed run of `df`, with its reason; how many failed."
+    bad = df[df.status=='failed']
+    for r in bad.itertuples(): print(f"  failed: config {r.config_id} ({r.plant}, {r.arch}) seed {r.seed}: {r.reason}")
+    return len(bad)
+
+def exit_status(cmd:str, # the subcommand, e.g. 'sweep'
+                n_fail:int)->int: # how many of its runs failed
+    "Exit status of a command that runs a sweep: 1, with a message on stderr, when runs failed."
+    if not n_fail: return 0
+    print(f"finalbn {cmd}: {n_fail} run(s) failed (see above); exit status 1", file=sys.stderr)
+    return 1
+
