@@ -71,3 +71,13 @@ def test_check_needs_sidebar_sections_and_title():
     assert check.problems(page('<p>x</p>', nav=''), ['API reference']) == ['no sidebar (<nav id="sidebar"> with links)']
     assert check.problems(page('<p>x</p>'), ['API reference', 'Extras']) == ["sidebar without the section 'Extras'"]
     assert check.problems(page('<p>x</p>', title=''), []) == ['no <title>']
+
+def test_check_finds_frozen_progress_bar():
+    errs = check.problems(page('<div><progress max="1" value="0"></progress> 0.00% [0/1 00:00&lt;?]</div>'), [])
+    assert errs == ["a frozen progress bar '0.00% [0/1 00:00<'"]
+
+def test_progress_displays_dropped():
+    import nbformat
+    bar = nbformat.v4.new_output('display_data', data={'text/html': '<progress max="1" value="0"></progress> 0.00%'})
+    table = nbformat.v4.new_output('display_data', data={'text/html': '<table class="fastprogress"></table>'})
+    assert docs._progress(bar) and not docs._progress(table)

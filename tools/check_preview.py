@@ -1,6 +1,6 @@
 """Open pages of the docs preview (`python tools/docs.py preview`) in headless Chromium and fail on what a reader
 should not see: raw Quarto/pandoc syntax (`{target="_blank"}`, `{.class}`, `{#id}`, `:::`, `{=html}`, `{{< >}}`), raw
-TeX outside code, a page without a title or without the sidebar and its sections.
+TeX outside code, a frozen fastprogress bar, a page without a title or without the sidebar and its sections.
 
     python tools/check_preview.py                      # the home, callback and two study pages
     python tools/check_preview.py callback.html ...    # other pages, relative to _preview/
@@ -52,6 +52,7 @@ def problems(dom, sections):
     def shown(m, s): return repr(s[max(0, m.start()-40):m.end()+40].replace('\n', ' '))
     errs += [f'raw Quarto syntax {m[0]!r} in {shown(m, text)}' for m in RAW.finditer(text)]
     errs += [f'raw TeX {m[0]!r} in {shown(m, prose)}' for m in TEX.finditer(prose)]
+    errs += [f'a frozen progress bar {m[0]!r}' for m in re.finditer(r'\d+\.\d\d% \[\d+/\d+ [\d:]+<', text)]
     if not t.title.strip(): errs.append('no <title>')
     nav = ' '.join(''.join(t.nav).split())
     if not t.nav_links: errs.append('no sidebar (<nav id="sidebar"> with links)')
@@ -82,6 +83,6 @@ def main(pages):
         errs = problems(dump_dom(exe, page), sections)
         print(f"{'FAIL' if errs else 'ok  '} {name}" + ''.join(f'\n     {e}' for e in errs))
         failed += bool(errs)
-    if failed: sys.exit(f'check_preview: {failed} of {len(pages)} pages show raw Quarto syntax, raw TeX or no sidebar')
+    if failed: sys.exit(f'check_preview: {failed} of {len(pages)} pages show raw Quarto syntax, raw TeX, a frozen progress bar or no sidebar')
 
 if __name__ == '__main__': main(sys.argv[1:] or PAGES)

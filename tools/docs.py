@@ -54,9 +54,14 @@ def load(name):
             if md: c = nbformat.v4.new_markdown_cell('\n'.join(md))
             else: c.source = ''
         elif c.cell_type == 'code': c.source = '\n'.join(l for l in c.source.splitlines() if not l.startswith('#|'))
+        if c.cell_type == 'code': c.outputs = [o for o in c.outputs if not _progress(o)]
         cells.append(c)
     nb.cells = cells
     return nb, fm
+
+def _progress(o):
+    "A fastprogress bar's display: a saved notebook holds every update, frozen part-way (the final epoch table stays)."
+    return o.output_type == 'display_data' and '<progress' in ''.join(o.get('data', {}).get('text/html', ''))
 
 def _plain(o):
     "Keep an output in README.md? Printed text and cell results; not warnings, displays or progress bars."
