@@ -83,10 +83,10 @@ def verdict(mean:float, # mean paired gain
 def fmt_verdict(v:str, # a verdict of `verdict`
                 aucs:list|None=None, # the arms' mean minority ROC-AUC, as given to `verdict`
                 base_f1:float|None=None)->str: # the baseline's mean minority F1, as given to `verdict`
-    "The verdict with why: `not informative: ROC-AUC 0.52 / 0.55, all below 0.8`, or `reproduced (ROC-AUC 0.95 / 0.97; baseline F1 0.41)`."
+    "The verdict with why: `not informative: ROC-AUC 0.520 / 0.550, all below 0.8`, or `reproduced (ROC-AUC 0.950 / 0.970; baseline F1 0.410)`."
     if v not in VERDICTS: raise ValueError(f"unknown verdict {v!r}; allowed: {', '.join(VERDICTS)}")
-    a = 'ROC-AUC ' + ' / '.join(f"{x:.2f}" for x in aucs) if aucs is not None else ''
-    b = f"baseline F1 {base_f1:.2f}" if base_f1 is not None else ''
+    a = 'ROC-AUC ' + ' / '.join(f"{x:.3f}" for x in aucs) if aucs is not None else ''
+    b = f"baseline F1 {base_f1:.3f}" if base_f1 is not None else ''
     if v=='not informative': return f"{v}: {a}, all below {AUC_FLOOR:g}"
     if v=='at the ceiling': return f"{v}: {b} >= {CEILING:g}"
     why = '; '.join(x for x in (a, b) if x)
