@@ -269,7 +269,8 @@ def parser(cmd:str|None=None): # the one subcommand whose arguments to add ('' n
 def _quiet():
     "Silence third-party deprecation warnings in this process and the workers it starts (the CLI's output only)."
     for c in (FutureWarning, DeprecationWarning): warnings.filterwarnings('ignore', category=c)
-    os.environ['PYTHONWARNINGS'] = ','.join(filter(None, [os.environ.get('PYTHONWARNINGS'), 'ignore::FutureWarning', 'ignore::DeprecationWarning']))
+    have = [w for w in os.environ.get('PYTHONWARNINGS', '').split(',') if w]
+    os.environ['PYTHONWARNINGS'] = ','.join(have + [w for w in ('ignore::FutureWarning', 'ignore::DeprecationWarning') if w not in have])
 
 def main(argv:list|None=None): # arguments, `sys.argv[1:]` when None
     "Entry point of the `finalbn` console script."

@@ -11,7 +11,7 @@ import numpy as np, pandas as pd
 from .config import parse_roles
 from .metrics import classification_metrics
 from .report import table1, effects, gain, paired_gain, verdict, fmt_gain, fmt_verdict, TRIO_OF, VERDICTS
-from .study import base, load_study, study_results, outputs, to_probs
+from .study import base, load_study, outputs, to_probs
 
 # %% auto #0
 __all__ = ['PAPER_A', 'PAPER_B', 'FINDINGS', 'row', 'combine', 'table1_findings', 'configs64_findings', 'dropped_scores',
@@ -107,30 +107,36 @@ def _gains_by(res, by):
     return (w[True]-w[False]).unstack(by)
 
 def ratio_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('ratio', ...)`
-    "Paper B's finding 2: the gain peaks at an inner imbalance ratio (its gain against the gain at each end of the range)."
+    "Paper B's finding 2: the gain peaks at an inner imbalance ratio (its gain against the gain at each end, Bonferroni over the inner ratios)."
     g, gs = gain(res, by='ratio'), _gains_by(res, 'ratio')
     ratios = sorted(gs.columns)
-    peak = g.gain[ratios[1:-1]].idxmax()
-    aucs, base = [g['no BN auc'][peak], g['BN auc'][peak]], g['no BN'][peak]
-    ends = {e:paired_gain(gs[peak], gs[e]) for e in (ratios[0], ratios[-1])}
-    v = combine([verdict(m, h, aucs=aucs, base_f1=base) for m,h in ends.values()])
-    m, h = min(ends.values(), key=lambda x: x[0]-x[1])
-    return [row(PAPER_B, f"2: the gain peaks at an inner ratio ({peak:g} : 1, against the ends)", '04_ratio', m, h, v, None, aucs, base)]
+    inner, ends = ratios[1:-1], (ratios[0], ratios[-1])
+    level = 1-0.05/len(inner)
+    arms = lambda r: [g['no BN auc'][r], g['BN auc'][r]]
+    def judged(r): # the inner ratio r against each end
+        ds = {e:paired_gain(gs[r], gs[e], level=level) for e in ends}
+        vs = [verdict(m, h, aucs=arms(r)+arms(e), base_f1=g['no BN'][r]) for e,(m,h) in ds.items()]
+        return combine(vs), min(ds.values(), key=lambda x: x[0]-x[1])
+    per = {r:judged(r) for r in inner}
+    ok = [r for r in inner if per[r][0]=='reproduced']
+    peak = max(ok, key=g.gain.get) if ok else g.gain[inner].idxmax()
+    return [row(PAPER_B, f"2: the gain peaks at an inner ratio ({peak:g} : 1 against both ends; {level:.1%} intervals)", '04_ratio',
+                *per[peak][1], per[peak][0], None, arms(peak), g['no BN'][peak])]
 
 def batch_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('batch', ...)`
-    "Paper B's finding 3: the batch size changes the gain (each batch size's gain against the reference batch size's, two-sided)."
+    "Paper B's finding 3: the batch size changes the gain (each batch size's gain against the reference's, two-sided, Bonferroni)."
     ref = base(scale).bs
     g, gs = gain(res, by='bs'), _gains_by(res, 'bs')
-    vs, diffs = {}, {}
-    for b in [b for b in gs.columns if b!=ref]:
-        diffs[b] = paired_gain(gs[b], gs[ref])
-        aucs = [g['no BN auc'][b], g['BN auc'][b], g['no BN auc'][ref], g['BN auc'][ref]]
-        vs[b] = verdict(abs(diffs[b][0]), diffs[b][1], aucs=aucs, base_f1=min(g['no BN'][b], g['no BN'][ref]))
-    v = ('reproduced' if 'reproduced' in vs.values() else next((x for x in VERDICTS if all(y==x for y in vs.values())), 'inconclusive'))
-    b = max(diffs, key=lambda k: abs(diffs[k][0]))
-    aucs = [g['no BN auc'][b], g['BN auc'][b], g['no BN auc'][ref], g['BN auc'][ref]]
-    return [row(PAPER_B, f"3: the batch size changes the gain (batch {b} against {ref})", '05_batch_size', *diffs[b], v, None, aucs,
-                min(g['no BN'][b], g['no BN'][ref]))]
+    others = [b for b in gs.columns if b!=ref]
+    level = 1-0.05/len(others)
+    arms = lambda b: [g['no BN auc'][b], g['BN auc'][b]]
+    diffs = {b:paired_gain(gs[b], gs[ref], level=level) for b in others}
+    vs = {b:verdict(abs(m), h, aucs=arms(b)+arms(ref), base_f1=min(g['no BN'][b], g['no BN'][ref])) for b,(m,h) in diffs.items()}
+    ok = [b for b in others if vs[b]=='reproduced']
+    b = max(ok or others, key=lambda k: abs(diffs[k][0]))
+    v = 'reproduced' if ok else next((x for x in VERDICTS if all(y==x for y in vs.values())), 'inconclusive')
+    return [row(PAPER_B, f"3: the batch size changes the gain (batch {b} against {ref}; {level:.1%} intervals)", '05_batch_size',
+                *diffs[b], v, None, arms(b)+arms(ref), min(g['no BN'][b], g['no BN'][ref]))]
 
 def dataset_name(x:pd.Series)->str: # a row of `results`
     "A run's dataset and network in a few words: 'digits 8 vs 3, small_cnn' or 'embedded Apple, resnet10t (pretrained)'."

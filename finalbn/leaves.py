@@ -98,7 +98,7 @@ def _profile(pl, jit):
     return w
 
 def _leaf(rng, pl, size):
-    "Pose, outline, colour, venation and texture of one leaf of plant `pl`: the draws every version makes first."
+    "Pose, outline, colour, venation and texture of one leaf of plant `pl`, drawn before any lesion."
     x, y = _grid(size)
     theta = rng.uniform(0, 2 * np.pi)
     scale = rng.uniform(0.72, 0.95)
@@ -204,7 +204,7 @@ def _render(rng, plant, disease, size, contrast, lesion):
     return _to_uint8(out + rng.normal(0, 0.015, out.shape).astype(np.float32))
 
 # %% ../nbs/02_leaves.ipynb #abb97e6a
-def contrast_of(difficulty:float)->float: # in [0, 1]: 0 today's leaves, 1 invisible lesions
+def contrast_of(difficulty:float)->float: # in [0, 1]: 0 the original leaves, 1 invisible lesions
     "The lesions' contrast at `difficulty`: `1 - difficulty`."
     if not 0 <= difficulty <= 1: raise ValueError(f"difficulty must be in [0, 1] (0: full-contrast lesions, 1: invisible), not {difficulty}")
     return 1.0 - difficulty
@@ -259,7 +259,7 @@ EMBEDDED = dict(n_healthy=1300, n_unhealthy={p: 2200 if p == 'Tomato' else 700 f
 
 def embedded_name(size:int=64, seed:int=0, difficulty:float=DIFFICULTY)->str:
     "Folder name of an embedded tree: what its images are a function of."
-    return f'leaves-v1-{size}px-seed{seed}' if difficulty == 0 else f'leaves-v1-d{difficulty:g}-{size}px-seed{seed}'
+    return f'leaves-v1-{size}px-seed{seed}' if difficulty == 0 else f'leaves-v1-d{float(difficulty)!r}-{size}px-seed{seed}'
 
 def embedded_leaves(size:int=64, # image size in pixels
                     seed:int=0, # generator seed

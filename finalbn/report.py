@@ -46,18 +46,19 @@ def results(store:Store|str, # a results store or its path
 EQUIV_MARGIN = 0.05
 "A gain whose whole 95 % interval lies inside ±EQUIV_MARGIN (F1) is shown to be about no gain."
 AUC_FLOOR = 0.8
-"Every compared arm's mean minority ROC-AUC below it: the models did not learn to tell the classes apart (*not informative*)."
+"Every compared arm's mean minority ROC-AUC (macro one-vs-rest for several classes) below it: the models did not learn to tell the classes apart (*not informative*)."
 CEILING = 0.9
 "The baseline's mean minority F1 at or above it: no room for a gain of the claimed kind (*at the ceiling*)."
 VERDICTS = ('reproduced', 'not reproduced', 'inconclusive', 'not informative', 'at the ceiling')
 
 def paired_gain(a, # values with the final BN (or the differences themselves)
-                b=0.)->tuple: # the paired values without it, same order (same seeds)
-    "`(mean, half-width of the 95 % t-interval)` of the paired differences `a - b`; the half-width is NaN for one pair."
+                b=0., # the paired values without it, same order (same seeds)
+                level:float=0.95)->tuple: # confidence level of the interval (e.g. 1 - 0.05/k for one of k comparisons)
+    "`(mean, half-width of the t-interval at `level`)` of the paired differences `a - b`; the half-width is NaN for one pair."
     d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
     if d.ndim!=1 or not len(d): raise ValueError(f"paired_gain needs a non-empty 1-d sequence of pairs, got shape {d.shape}")
     if not np.isfinite(d).all(): raise ValueError(f"paired_gain got {int((~np.isfinite(d)).sum())} non-finite difference(s): a run is missing or failed")
-    h = float(stats.t.ppf(0.975, len(d)-1)*d.std(ddof=1)/np.sqrt(len(d))) if len(d)>1 else float('nan')
+    h = float(stats.t.ppf((1+level)/2, len(d)-1)*d.std(ddof=1)/np.sqrt(len(d))) if len(d)>1 else float('nan')
     return float(d.mean()), h
 
 def verdict(mean:float, # mean paired gain
@@ -77,7 +78,7 @@ def verdict(mean:float, # mean paired gain
     if not np.isfinite(half): return 'inconclusive'
     lo, hi = mean-half, mean+half
     none = -margin<lo and hi<margin
-    if claim=='gain': return 'reproduced' if lo>0 else 'not reproduced' if hi<0 or none else 'inconclusive'
+    if claim=='gain': return 'not reproduced' if hi<0 or none else 'reproduced' if lo>0 else 'inconclusive'
     return 'reproduced' if none else 'not reproduced' if lo>0 or hi<0 else 'inconclusive'
 
 def fmt_verdict(v:str, # a verdict of `verdict`
@@ -85,6 +86,8 @@ def fmt_verdict(v:str, # a verdict of `verdict`
                 base_f1:float|None=None)->str: # the baseline's mean minority F1, as given to `verdict`
     "The verdict with why: `not informative: ROC-AUC 0.520 / 0.550, all below 0.8`, or `reproduced (ROC-AUC 0.950 / 0.970; baseline F1 0.410)`."
     if v not in VERDICTS: raise ValueError(f"unknown verdict {v!r}; allowed: {', '.join(VERDICTS)}")
+    if v=='not informative' and aucs is None: raise ValueError("a 'not informative' verdict needs the aucs it was given")
+    if v=='at the ceiling' and base_f1 is None: raise ValueError("an 'at the ceiling' verdict needs the base_f1 it was given")
     a = 'ROC-AUC ' + ' / '.join(f"{x:.3f}" for x in aucs) if aucs is not None else ''
     b = f"baseline F1 {base_f1:.3f}" if base_f1 is not None else ''
     if v=='not informative': return f"{v}: {a}, all below {AUC_FLOOR:g}"

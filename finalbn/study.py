@@ -50,12 +50,15 @@ def base(scale:str='full', # 'tiny', 'full' or 'paper'
         d = d | dict(path=str(path))
     return RunConfig(**(d | dict(plant=plant) | kw))
 
-def simple(scale:str='paper', plant:str='Apple', path:str='', **kw)->RunConfig:
-    "The much simpler network of finding 4 on PlantVillage: `small_cnn` trained from scratch (scale 'paper'; 'tiny' is `base`)."
+def simple(scale:str, # 'paper' ('tiny': `base`; 'full' refuses: see below)
+           plant:str='Apple', # plant of the binary task
+           path:str='', # PlantVillage root
+           **kw)->RunConfig: # fields to change
+    "The much simpler network of finding 4 on PlantVillage: `small_cnn` trained from scratch."
     _check_scale(scale)
     if scale=='tiny': return base('tiny', plant, **kw)
-    if scale=='full': raise ValueError("the much simpler network does not learn the embedded leaves at the 'full' scale (ROC-AUC about "
-                                       "0.5 at 100 : 1): at that scale finding 4 runs it on the digits (`digits`)")
+    if scale=='full': raise ValueError("at the 'full' scale finding 4 runs the much simpler network on the digits (`digits`), where "
+                                       "it learns, not on the embedded leaves at 100 : 1")
     return base('paper', plant, path, arch='small_cnn', pretrained=False, frozen=False, uf=False, **kw)
 
 # %% ../nbs/12_study.ipynb #b2a3940a
