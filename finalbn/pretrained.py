@@ -15,7 +15,7 @@ from .leaves import PRETRAIN_PLANTS
 
 # %% auto #0
 __all__ = ['FORMAT', 'PRETRAINED', 'BUILD_MINUTES', 'weights_dir', 'cache_path', 'pretrained_path', 'weights_record',
-           'load_weights', 'pretrained_names', 'check_pretrained', 'load_pretrained']
+           'load_weights', 'check_pretrained', 'load_pretrained']
 
 # %% ../nbs/15_pretrained.ipynb #dc4a17a9
 FORMAT = 'finalbn-body-v1'
@@ -37,6 +37,10 @@ def cache_path(name:str)->Path: # a name in `PRETRAINED`
     "Where `finalbn pretrain --name NAME` writes the weights `name`: `finalbn_home()/'weights'/NAME.safetensors`."
     return finalbn_home()/'weights'/f'{name}.safetensors'
 
+def _unknown(spec)->ValueError:
+    return ValueError(f"unknown pretrained weights {str(spec)!r}: not a file, and not one of finalbn's embedded weights "
+                      f"{list(PRETRAINED)}; use pretrained=True for the hub's weights or False for none")
+
 def pretrained_path(spec:str|Path)->Path: # a name in `PRETRAINED` or a weights file
     "The weights file `spec` names: shipped in the package, else built into the cache, or the file itself."
     name = str(spec)
@@ -47,8 +51,7 @@ def pretrained_path(spec:str|Path)->Path: # a name in `PRETRAINED` or a weights 
         raise ValueError(f"the weights {name!r} are neither shipped nor built: run `finalbn pretrain --name {name}`{took}")
     f = Path(spec)
     if f.is_file(): return f
-    raise ValueError(f"unknown pretrained weights {name!r}: not a file, and not one of finalbn's embedded weights "
-                     f"{list(PRETRAINED)}; use pretrained=True for the hub's weights or False for none")
+    raise _unknown(name)
 
 # %% ../nbs/15_pretrained.ipynb #425393f7
 def _header(f:Path)->dict:
@@ -89,17 +92,11 @@ def load_weights(arch:str, # timm name of the network the run builds
     return {f'model.{k}':v for k,v in sd.items()}
 
 # %% ../nbs/15_pretrained.ipynb #4d4dd088
-def pretrained_names()->tuple:
-    "Names of finalbn's embedded pretrained weights."
-    return tuple(PRETRAINED)
-
 def check_pretrained(arch:str, # timm model name
-                     spec:str, # a name from `pretrained_names()` or a path to a weights file
+                     spec:str, # a name in `PRETRAINED` or a path to a weights file
                      size:int|None=None): # image size of the run (None: not checked)
     "Raise a `ValueError` if `spec` is neither a known name of embedded weights nor an existing file, or does not fit `arch` / `size`."
-    if spec not in PRETRAINED and not Path(spec).is_file():
-        raise ValueError(f"unknown pretrained weights {spec!r}: not a file, and not one of finalbn's embedded weights "
-                         f"{list(PRETRAINED)}; use pretrained=True for the hub's weights or False for none")
+    if spec not in PRETRAINED and not Path(spec).is_file(): raise _unknown(spec)
     if not timm.is_model(arch): raise ValueError(f"pretrained={spec!r} needs a timm architecture, not {arch!r}")
     if spec in PRETRAINED:
         w = PRETRAINED[spec]
@@ -107,7 +104,7 @@ def check_pretrained(arch:str, # timm model name
         if size is not None and w['size']!=size: raise ValueError(f"the weights {spec!r} were pretrained at size {w['size']}, not {size}")
 
 def load_pretrained(arch:str, # timm model name
-                    spec:str, # a name from `pretrained_names()` or a path to a weights file
+                    spec:str, # a name in `PRETRAINED` or a path to a weights file
                     size:int|None=None)->dict: # image size of the run
     "The state dict of the body (`learn.model[0]` of a `vision_learner`) that `spec` names for `arch`."
     check_pretrained(arch, spec, size)

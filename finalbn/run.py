@@ -19,7 +19,7 @@ import fastai.callback.schedule, fastai.callback.progress # Learner.fit_one_cycl
 from fastai.vision.learner import vision_learner
 import finalbn
 from .config import RunConfig, parse_roles
-from .metrics import classification_metrics
+from .metrics import classification_metrics, confusion
 from .callback import *
 from .leaves import embedded_leaves
 from .pretrained import pretrained_path, load_pretrained
@@ -95,7 +95,7 @@ class SigmoidLoss(nn.Module):
 
 # %% ../nbs/06_run.ipynb #c22b5f55
 def _f1s(pred, targ, n):
-    cm = np.bincount(targ*n+pred, minlength=n*n).reshape(n,n)
+    cm = confusion(targ, pred, n)
     tp, p, s = np.diag(cm), cm.sum(0), cm.sum(1)
     return [float(2*t/(a+b)) if a+b else 0. for t,a,b in zip(tp, p, s)]
 

@@ -148,14 +148,13 @@ def stale_reason(old:dict|None, # the identity stored with a result (None: none 
 
 @dataclass
 class Plan:
-    "What a sweep will do (unpacks as `(todo, n_done)`)."
+    "What a sweep will do."
     runs:list # every run of the sweep: the configs with their seeds, seed by seed
     todo:list # the runs to run: new ones, failed ones and stale ones
     n_done:int # runs the store holds as 'ok' with the current identity
     stale:dict # (key, seed) -> why its stored result is redone
     ids:dict # (key, seed) -> the run's identity now (`finalbn.run.identity`)
     store:Store|None=None # the store it was planned against
-    def __iter__(self): return iter((self.todo, self.n_done))
     def why(self)->str:
         "One line per reason: how many stored results are redone because they are stale, and why."
         return '\n'.join(f"{n} stored result(s) are stale and will be redone: {r}" for r,n in Counter(self.stale.values()).most_common())
