@@ -1,4 +1,4 @@
-"""Each finding of paper A (ICPR 2020) and paper B (ISVC 2021) as one row computed from the study store: the measured gain with its 95 % interval, the paper's figure, the verdict and why, and the notebook that analyses it.
+"""Each finding of paper A (ICPR 2020) and paper B (ISVC 2021) as one row computed from the study store: the measured gain with its interval, the paper's figure, the verdict and why, and the notebook that analyses it.
 
 Docs: https://finalbn.github.io/finalbn/findings.html.md"""
 
@@ -34,7 +34,7 @@ def _arms(res, a, b, by, metric='minority_f1'):
 def row(paper:str, # `PAPER_A` or `PAPER_B`
         finding:str, # the claim, in a few words
         notebook:str, # the study notebook that analyses it
-        mean:float, half:float, # the measured gain and the half-width of its 95 % interval
+        mean:float, half:float, # the measured gain and the half-width of its interval (95 %, or Bonferroni's level)
         verdict_:str, # its verdict (`finalbn.report.verdict`, or combined with `combine`)
         paper_value:float|None=None, # the paper's figure for the same gain, where it gives one
         aucs:list|None=None, base_f1:float|None=None, # what the verdict was told, for its reason
