@@ -3,7 +3,7 @@ import hashlib, json, os, subprocess, sys
 from pathlib import Path
 import pytest
 
-PRETRAIN = [sys.executable, '-c', 'import sys; from finalbn.pretrain import pretrain_main; sys.exit(pretrain_main(sys.argv[1:]))']
+PRETRAIN = [sys.executable, '-c', 'import sys; from finalbn.backbone import pretrain_main; sys.exit(pretrain_main(sys.argv[1:]))']
 TINY = ['--plants', 'Peach,Soybean', '--size', '32', '--n-train', '8', '--n-valid', '4', '--epochs', '1', '--bs', '8', '--no-progress']
 
 def pretrain(*args, env=None, timeout=600):
@@ -53,8 +53,8 @@ def test_bad_input_refused_before_training(tmp_path, args, msg):
     assert not (tmp_path/'home'/'weights').exists() and not list(tmp_path.glob('x.*'))
 
 def test_shipped_weights():
-    from finalbn.pretrain import RECIPE
-    from finalbn.pretrained import PRETRAINED, weights_dir, weights_record
+    from finalbn.backbone import RECIPE
+    from finalbn.checkpoints import PRETRAINED, weights_dir, weights_record
     from finalbn.leaves import STUDY_PLANTS
     f = weights_dir()/'leaves-resnet10t.safetensors'
     assert f.is_file() and f.stat().st_size < 20e6
@@ -64,7 +64,7 @@ def test_shipped_weights():
     assert not any(c.split('___')[0] in STUDY_PLANTS for c in rec['classes'])
 
 def test_shipped_weights_load_in_a_fresh_process():
-    code = ("from finalbn.pretrained import load_weights; import timm; m = timm.create_model('resnet10t', num_classes=0); "
+    code = ("from finalbn.checkpoints import load_weights; import timm; m = timm.create_model('resnet10t', num_classes=0); "
             "sd = load_weights('resnet10t', 'leaves-resnet10t', 64); "
             "print(m.load_state_dict({k[6:]:v for k,v in sd.items()}))")
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300)
