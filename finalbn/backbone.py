@@ -6,7 +6,7 @@ Docs: https://finalbn.github.io/finalbn/backbone.html.md"""
 
 # %% ../nbs/14_backbone.ipynb #c62cc5ce
 from __future__ import annotations
-import argparse, hashlib, json, platform, sys, tempfile, time
+import hashlib, json, platform, tempfile, time
 from pathlib import Path
 import numpy as np, torch
 import fastai, timm, safetensors, safetensors.torch
@@ -21,8 +21,7 @@ from .checkpoints import FORMAT, PRETRAINED, cache_path, pretrained_path, weight
 from .data import read_folders, imbalanced_split, split_dls, manifest_hash
 
 # %% auto #0
-__all__ = ['RECIPE', 'pretrain_split', 'versions', 'pretrain', 'add_pretrain_args', 'check_rebuild', 'pretrain_cli',
-           'pretrain_main']
+__all__ = ['RECIPE', 'pretrain_split', 'versions', 'pretrain', 'check_rebuild', 'pretrain_cmd']
 
 # %% ../nbs/14_backbone.ipynb #3e9945a0
 def _plant_of(folder:str): return folder.split('___')[0]
@@ -108,20 +107,6 @@ def pretrain(dest:str|Path, # weights file to write (`.safetensors`); the record
     return rec
 
 # %% ../nbs/14_backbone.ipynb #fe2320cd
-def add_pretrain_args(p:argparse.ArgumentParser): # the parser (or sub-parser) to add to
-    "Add `finalbn pretrain`'s arguments to `p`."
-    p.add_argument('--name', default='leaves-resnet10t', help=f"embedded weights to build: {', '.join(PRETRAINED)} (default leaves-resnet10t)")
-    p.add_argument('--out', help="weights file to write (.safetensors; default: the cache, finalbn_home()/weights/NAME.safetensors)")
-    p.add_argument('--check', action='store_true', help='rebuild the weights NAME (or --out) from their record and compare')
-    p.add_argument('--arch', help='timm architecture (changes the recipe: needs --out)')
-    p.add_argument('--size', type=int, help='image size in px (needs --out)')
-    p.add_argument('--plants', help='comma-separated pretraining plants, never a study target (needs --out)')
-    for k,t in (('n-train',int), ('n-valid',int), ('epochs',int), ('bs',int), ('lr',float), ('seed',int), ('threads',int)):
-        p.add_argument(f'--{k}', type=t, help=f'{k} of the recipe (needs --out)')
-    p.add_argument('--root', help='PlantVillage-layout tree to pretrain on (default: the embedded leaves; needs --out)')
-    p.add_argument('--no-progress', action='store_true', help='no progress bar')
-    return p
-
 def _recipe(rec): return {k:rec[k] for k in RECIPE} | ({} if rec['data']=='embedded' else dict(root=rec['data']))
 
 def check_rebuild(spec:str|Path, # a name in `PRETRAINED` or a weights file with its record
@@ -134,7 +119,7 @@ def check_rebuild(spec:str|Path, # a name in `PRETRAINED` or a weights file with
         new = pretrain(Path(d)/f.name, name=old['name'], progress=progress, **_recipe(old))
     return {k:(old.get(k), new.get(k)) for k in sorted(set(old)|set(new)) if old.get(k)!=new.get(k)}
 
-def pretrain_cli(args)->int:
+def pretrain_cmd(args)->int:
     "Run `finalbn pretrain` with parsed `args`; 0 if done (or identical, with --check), else 1."
     over = {k:getattr(args, k) for k in ('arch','size','n_train','n_valid','epochs','bs','lr','seed','threads','root')
             if getattr(args, k) is not None}
@@ -157,8 +142,3 @@ def pretrain_cli(args)->int:
           f"wrote {dest} ({dest.stat().st_size/1e6:.1f} MB, sha256 {rec['sha256'][:12]}) and its record", flush=True)
     return 0
 
-def pretrain_main(argv:list|None=None)->int: # arguments, `sys.argv[1:]` when None
-    "`finalbn pretrain` as a function: parse `argv`, run, return the exit status (errors exit with a message)."
-    args = add_pretrain_args(argparse.ArgumentParser(prog='finalbn pretrain', description='Pretrain a backbone on the embedded leaves.')).parse_args(argv)
-    try: return pretrain_cli(args)
-    except ValueError as e: sys.exit(f"finalbn pretrain: error: {e}")

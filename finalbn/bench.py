@@ -6,12 +6,12 @@ Docs: https://finalbn.github.io/finalbn/bench.html.md"""
 
 # %% ../nbs/18_bench.ipynb #579dd8ca
 from __future__ import annotations
-import argparse, copy, itertools, json, os, platform, tempfile, time
+import copy, itertools, json, os, platform, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 from torch import nn
 from fastai.basics import Callback
-from .config import RunConfig, preset, parse_value
+from .config import RunConfig, preset, parse_sets
 from .layer import add_final_bn, fold_final_bn, get_final_bn
 from .data import split_test_dl, decode_split
 from .run import make_split, run_data, run_learner, run_fit, versions
@@ -19,8 +19,7 @@ from .run import make_split, run_data, run_learner, run_fit, versions
 # %% auto #0
 __all__ = ['SWEEP_SETTINGS', 'BENCH_CASES', 'loadavg', 'side_by_side', 'ratio', 'bench_config', 'bench_data', 'new_model',
            'fixed_batches', 'train_steps', 'bench_final_bn', 'plain_fit', 'DataWait', 'data_epoch', 'bench_training',
-           'bench_sweep', 'forward_all', 'bench_inference', 'bench', 'summary', 'format_table', 'bench_cmd',
-           'add_bench_args']
+           'bench_sweep', 'forward_all', 'bench_inference', 'bench', 'summary', 'format_table', 'bench_cmd']
 
 # %% ../nbs/18_bench.ipynb #f93c644c
 def loadavg()->list:
@@ -346,24 +345,9 @@ def format_table(rec:dict)->str: # a record from `bench`
 # %% ../nbs/18_bench.ipynb #f6036616
 def bench_cmd(args)->int:
     "`finalbn bench`: run the benchmark the command line describes, write its JSON and print the table; exit status 0."
-    kv = [s.split('=', 1) for s in args.set or []]
-    bad = [s for s, p in zip(args.set or [], kv) if len(p)!=2]
-    if bad: raise ValueError(f"expected field=value, got {bad[0]!r}")
-    cfg = bench_config(args.preset, **{k.strip():parse_value(k.strip(), v) for k,v in kv})
+    cfg = bench_config(args.preset, **parse_sets(args.set))
     rec = bench(cfg, quick=args.quick, threads=args.threads, sweep=not args.no_sweep, out=args.out,
                 **({'reps':args.reps, 'infer_reps':args.reps} if args.reps else {}))
     print(format_table(rec))
     print(f"finalbn bench: wrote {args.out}")
     return 0
-
-def add_bench_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
-    "Add `finalbn bench`'s arguments to `p`."
-    p.add_argument('--quick', action='store_true', help='fewer rounds and runs (a few minutes)')
-    p.add_argument('--out', default='bench.json', help='JSON record to write (default bench.json)')
-    p.add_argument('--preset', default='quick', help="preset whose base config is measured, on Apple (default quick)")
-    p.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help="config fields to change, e.g. plant=Tomato epochs=2")
-    p.add_argument('--threads', type=int, default=1, help='torch threads for the in-process measurements (default 1)')
-    p.add_argument('--reps', type=int, help=f"rounds of measurements 1 and 5 (default {BENCH_CASES['full']['reps']} and {BENCH_CASES['full']['infer_reps']}, "
-                        f"{BENCH_CASES['quick']['reps']} and {BENCH_CASES['quick']['infer_reps']} with --quick)")
-    p.add_argument('--no-sweep', action='store_true', help='leave out the sweep throughput (no worker processes)')
-    return p

@@ -19,7 +19,7 @@ from .layer import *
 from .layer import add_final_bn as _add_final_bn # `@patch` below may rebind `add_final_bn` here
 
 # %% auto #0
-__all__ = ['FinalBN']
+__all__ = ['FinalBN', 'smoke_learner']
 
 # %% ../nbs/01_callback.ipynb #cfb62e00
 def _in_opt(opt, p:nn.Parameter): return any(q is p for pl in opt.param_lists for q in pl)
@@ -169,3 +169,21 @@ def final_bn_removed(self:Learner,
     try:
         with self.removed_cbs([cb for cb in self.cbs if isinstance(cb, FinalBN)]): yield self
     finally: self.model, self.opt = model, opt
+
+# %% ../nbs/01_callback.ipynb #5eed2171
+def smoke_learner(n:int=400, # number of random samples
+                  n_in:int=16, # number of input features
+                  n_out:int=2, # number of classes
+                  minority:float=0.05, # share of the last class
+                  bs:int=32, # batch size
+                  seed:int=0)->Learner: # seed for data and weights
+    "A tiny `Learner` on random imbalanced data with finalbn's `FinalBN` callback."
+    from fastai.data.core import DataLoaders
+    torch.manual_seed(seed)
+    y = (torch.rand(n) < minority).long() * (n_out-1)
+    x = torch.randn(n, n_in) + y[:,None].float()
+    ds = list(zip(x, y))
+    cut = int(0.8*n)
+    dls = DataLoaders.from_dsets(ds[:cut], ds[cut:], bs=bs, drop_last=True, device='cpu')
+    model = nn.Sequential(nn.Linear(n_in, 32), nn.ReLU(), nn.Linear(32, n_out))
+    return Learner(dls, model, loss_func=nn.CrossEntropyLoss(), cbs=FinalBN())

@@ -8,7 +8,6 @@ Docs: https://finalbn.github.io/finalbn/checkpoints.html.md"""
 from __future__ import annotations
 import json
 from pathlib import Path
-import torch, timm, safetensors, safetensors.torch
 import finalbn
 from .home import finalbn_home
 from .leaves import PRETRAIN_PLANTS
@@ -57,6 +56,7 @@ def pretrained_path(spec:str|Path)->Path: # a name in `PRETRAINED` or a weights 
 def _header(f:Path)->dict:
     "finalbn's metadata in the header of a safetensors file ({} for other files)."
     if f.suffix!='.safetensors': return {}
+    import safetensors
     with safetensors.safe_open(str(f), 'pt') as s: meta = s.metadata() or {}
     return json.loads(meta['finalbn']) if 'finalbn' in meta else {}
 
@@ -71,6 +71,7 @@ def load_weights(arch:str, # timm name of the network the run builds
                  spec:str|Path, # a name in `PRETRAINED` or a weights file
                  size:int|None=None)->dict: # image size of the run (None: don't check)
     "State dict of `learn.model[0]` of a `vision_learner` on `arch` from the weights `spec` names; clear errors if they don't fit."
+    import torch, timm, safetensors.torch
     if not timm.is_model(arch): raise ValueError(f"finalbn's weights are for timm networks: {arch!r} is not a timm model name")
     f = pretrained_path(spec)
     meta = _header(f)
@@ -97,6 +98,7 @@ def check_pretrained(arch:str, # timm model name
                      size:int|None=None): # image size of the run (None: not checked)
     "Raise a `ValueError` if `spec` is neither a known name of embedded weights nor an existing file, or does not fit `arch` / `size`."
     if spec not in PRETRAINED and not Path(spec).is_file(): raise _unknown(spec)
+    import timm
     if not timm.is_model(arch): raise ValueError(f"pretrained={spec!r} needs a timm architecture, not {arch!r}")
     if spec in PRETRAINED:
         w = PRETRAINED[spec]

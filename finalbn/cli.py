@@ -10,38 +10,26 @@ import argparse, importlib, os, sys, time, warnings
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['TABLES', 'COMMANDS', 'smoke_learner', 'parse_seeds', 'build_configs', 'sweep', 'add_sweep_args', 'report',
-           'add_report_args', 'quick', 'add_quick_args', 'configs', 'presets', 'smoke', 'add_smoke_args', 'parser',
-           'main']
+__all__ = ['PRESET_NAMES', 'STUDY_NAMES', 'SCALES', 'TABLES', 'GRIDS', 'COMMANDS', 'smoke_cmd', 'parse_seeds', 'check_run_args',
+           'build_configs', 'sweep_cmd', 'report_cmd', 'quick_cmd', 'configs_cmd', 'presets_cmd', 'add_run_args',
+           'add_sweep_args', 'add_table_args', 'add_report_args', 'add_quick_args', 'add_smoke_args', 'add_study_args',
+           'add_pretrain_args', 'add_bench_args', 'parser', 'check_args', 'main']
 
 # %% ../nbs/19_cli.ipynb #d82461fa
-def smoke_learner(n:int=400, # number of random samples
-                  n_in:int=16, # number of input features
-                  n_out:int=2, # number of classes
-                  minority:float=0.05, # share of the last class
-                  bs:int=32, # batch size
-                  seed:int=0): # seed for data and weights
-    "A tiny `Learner` on random imbalanced data with finalbn's `FinalBN` callback."
+def smoke_cmd(args)->int:
+    "Train `smoke_learner` for one epoch and print the result; exit status 0."
     import torch
-    from torch import nn
-    from fastai.data.core import DataLoaders
-    from fastai.learner import Learner
-    from finalbn.callback import FinalBN
-    torch.manual_seed(seed)
-    y = (torch.rand(n) < minority).long() * (n_out-1)
-    x = torch.randn(n, n_in) + y[:,None].float()
-    ds = list(zip(x, y))
-    cut = int(0.8*n)
-    dls = DataLoaders.from_dsets(ds[:cut], ds[cut:], bs=bs, drop_last=True, device='cpu')
-    model = nn.Sequential(nn.Linear(n_in, 32), nn.ReLU(), nn.Linear(32, n_out))
-    return Learner(dls, model, loss_func=nn.CrossEntropyLoss(), cbs=FinalBN())
+    import fastai.callback.progress # Learner.no_bar
+    from finalbn.callback import smoke_learner
+    start = time.perf_counter()
+    learn = smoke_learner(seed=args.seed)
+    with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-2)
+    train_loss, valid_loss = learn.recorder.values[-1][:2]
+    print(f"finalbn smoke: train loss {train_loss:.4f}, valid loss {valid_loss:.4f}, "
+          f"{time.perf_counter()-start:.1f}s, torch {torch.__version__}")
+    return 0
 
 # %% ../nbs/19_cli.ipynb #b4e7f823
-def _kv(s:str)->tuple:
-    if '=' not in s: raise ValueError(f"expected field=value, got {s!r}")
-    k, v = s.split('=', 1)
-    return k.strip(), v
-
 def parse_seeds(s:str)->list: # 'N' (seeds 0..N-1), 'a:b' (a..b-1) or 'a,b,c'
     "The seeds a `--seeds` value names."
     try:
@@ -53,92 +41,64 @@ def parse_seeds(s:str)->list: # 'N' (seeds 0..N-1), 'a:b' (a..b-1) or 'a,b,c'
     if min(seeds)<0: raise ValueError(f"--seeds {s!r} names a negative seed: seeds are >= 0")
     return seeds
 
+def check_run_args(args):
+    "Raise a `ValueError` if `--workers` or `--threads` is below 1."
+    for k in ('workers','threads'):
+        if getattr(args, k)<1: raise ValueError(f"--{k} must be >= 1, not {getattr(args, k)}")
+
 def build_configs(args)->tuple:
     "`(configs, seeds, preset)` from the command line's preset, grid and overrides (all validated)."
-    from finalbn.config import RunConfig, parse_value, preset
-    from finalbn.sweep import trio, factorial, grid
-    sets = dict(_kv(s) for s in args.set or [])
+    from finalbn.config import RunConfig, parse_sets, preset
+    sets, vary = parse_sets(args.set), parse_sets(args.vary, many=True)
+    check_run_args(args)
+    seeds = parse_seeds(args.seeds) if args.seeds else None
+    if args.grid not in GRIDS: raise ValueError(f"unknown grid {args.grid!r}; allowed: {', '.join(GRIDS)}")
     for k in ('plant','arch'):
         if k in sets and getattr(args, f"{k}s"): raise ValueError(f"give the {k} once: --set {k}= or --{k}s, not both")
-    p = preset(args.preset, **{k:parse_value(k, v) for k,v in sets.items()})
+    from finalbn.sweep import trio, factorial, grid
+    p = preset(args.preset, **sets)
     plants = args.plants.split(',') if args.plants else list(p.plants)
     archs = args.archs.split(',') if args.archs else list(p.archs)
     bases = [RunConfig(**{**p.base, 'plant':pl, 'arch':a}) for a in archs for pl in plants]
     grids = {'trio':trio, '64':factorial, 'factorial':lambda b: factorial(b, tuple(args.factors.split(','))), 'none':list}
-    if args.grid not in grids: raise ValueError(f"unknown grid {args.grid!r}; allowed: {', '.join(grids)}")
     cfgs = grids[args.grid](bases)
-    vary = {}
-    for s in args.vary or []:
-        k, v = _kv(s)
-        vary[k] = [parse_value(k, x) for x in v.split(',')]
     if vary: cfgs = grid(cfgs, **vary)
-    seeds = parse_seeds(args.seeds) if args.seeds else list(p.seeds)
-    for k in ('workers','threads'):
-        if getattr(args, k, 1)<1: raise ValueError(f"--{k} must be >= 1, not {getattr(args, k)}")
-    return cfgs, seeds, p
+    return cfgs, seeds or list(p.seeds), p
 
 # %% ../nbs/19_cli.ipynb #b6d92040
 def _run_sweep(args)->tuple:
-    from finalbn.sweep import sweep as _sweep, plan, failed_runs
     cfgs, seeds, p = build_configs(args)
+    from finalbn.sweep import sweep, plan, failed_runs, sweep_kw
     todo = plan(cfgs, seeds, args.store)
     print(f"finalbn sweep: {len(cfgs)} configs x {len(seeds)} seeds = {len(todo.runs)} runs; {todo.n_done} already done, "
           f"{len(todo.todo)} to run on the {args.backend} backend; store {args.store}", flush=True)
     if todo.stale: print(todo.why(), flush=True)
     start = time.perf_counter()
-    df = _sweep(cfgs, seeds, todo.store, backend=args.backend, workers=args.workers, threads=args.threads, address=args.address,
-                cpus=args.cpus, gpus=args.gpus, device=args.device, progress=not args.no_progress, planned=todo)
+    df = sweep(cfgs, seeds, todo.store, planned=todo, **sweep_kw(args))
     n_ok, n_fail = int((df.status=='ok').sum()), int((df.status=='failed').sum())
     print(f"finalbn sweep: ran {len(todo.todo)} runs in {time.perf_counter()-start:.1f}s; store holds {n_ok} ok and "
           f"{n_fail} failed of this sweep's {len(todo.runs)}", flush=True)
     failed_runs(df)
-    store = todo.store
-    return cfgs, seeds, store, n_fail
+    return cfgs, seeds, todo.store, n_fail
 
-def sweep(args)->int:
+def sweep_cmd(args)->int:
     "Run the sweep the arguments describe into the store; exit status 1 if a run failed."
     from finalbn.sweep import exit_status
     *_, store, n_fail = _run_sweep(args)
     store.close()
     return exit_status('sweep', n_fail)
 
-def _sweep_args(p, store, backend='local'):
-    "Add the arguments of a command that sweeps (configs, seeds, store, backend) to `p`."
-    p.add_argument('--preset', default='quick', help='quick, scratch or paper (default quick)')
-    p.add_argument('--grid', default='trio', help='trio, 64, factorial (with --factors) or none (default trio)')
-    p.add_argument('--factors', default='bn,wl,da,mx,uf,wd', help='comma-separated factors for --grid factorial')
-    p.add_argument('--plants', help="comma-separated plants (default: the preset's)")
-    p.add_argument('--archs', help="comma-separated architectures (default: the preset's)")
-    p.add_argument('--seeds', help="N (0..N-1), a:b or a,b,c (default: the preset's)")
-    p.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help='config fields to change, e.g. epochs=3 path=/data/pv')
-    p.add_argument('--vary', nargs='+', metavar='FIELD=V1,V2', help='fields to sweep, e.g. ratio=10,50,100')
-    p.add_argument('--store', default=store, help=f'results store (default {store})')
-    p.add_argument('--backend', default=backend, choices=['local','process','ray'], help=f'where runs happen (default {backend})')
-    p.add_argument('--workers', type=int, default=2, help='worker processes for --backend process')
-    p.add_argument('--threads', type=int, default=1, help='torch threads per run (default 1)')
-    p.add_argument('--address', help="Ray cluster address (default: start a local Ray)")
-    p.add_argument('--cpus', type=float, default=1, help='CPUs per Ray task')
-    p.add_argument('--gpus', type=float, default=0, help='GPUs per Ray task')
-    p.add_argument('--device', choices=['cpu','cuda'], help='device (default: a GPU when there is one)')
-    p.add_argument('--no-progress', action='store_true', help='no progress bar')
-    return p
-
-def add_sweep_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
-    "Add `finalbn sweep`'s arguments to `p`."
-    return _sweep_args(p, 'results/finalbn.db')
-
 # %% ../nbs/19_cli.ipynb #79aef3eb
-TABLES = ('table1','ranking','effects','gain')
-
 def _report(res, args, brief=False):
     from finalbn.report import (table1, format_table1, brief_table1, table1_verdicts, plot_table1, ranking, effects, gain,
                                 plot_gain, select, check_pooled)
     from finalbn.config import FACTORS
     import pandas as pd
-    where = dict(_kv(s) for s in getattr(args, 'where', None) or [])
+    from finalbn.config import parse_sets
+    where = parse_sets(getattr(args, 'where', None), many=True)
     if getattr(args, 'plants', None): where['plant'] = args.plants.split(',')
     if getattr(args, 'archs', None): where['arch'] = args.archs.split(',')
-    res = select(res, **{k:v.split(',') if isinstance(v, str) else v for k,v in where.items()})
+    res = select(res, **where)
     if not len(res): raise ValueError(f"no successful runs in {args.store} match the selection")
     fig = None
     with pd.option_context('display.width', 250, 'display.max_columns', 40, 'display.precision', 4):
@@ -156,7 +116,7 @@ def _report(res, args, brief=False):
         Path(args.png).parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(args.png, dpi=120); print(f"finalbn report: wrote {args.png}")
 
-def report(args)->int:
+def report_cmd(args)->int:
     "Print a report of the store (and write its plot); the store is only read; exit status 0."
     from finalbn.report import results
     from finalbn.store import Store
@@ -165,24 +125,9 @@ def report(args)->int:
     _report(results(Store(args.store, readonly=True)), args)
     return 0
 
-def _table_args(p, png=None):
-    "Add the arguments that choose a report's table and plot to `p`."
-    p.add_argument('--table', default='table1', help=f"{', '.join(TABLES)} (default table1)")
-    p.add_argument('--by', default='ratio', help='swept field of --table gain')
-    p.add_argument('--top', type=int, default=10, help='rows of the ranking, interactions of the effects')
-    p.add_argument('--png', default=png, help='write the plot here' + (f' (default {png})' if png else ''))
-    return p
-
-def add_report_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
-    "Add `finalbn report`'s arguments to `p`."
-    p.add_argument('--store', default='results/finalbn.db', help='results store (default results/finalbn.db)')
-    p.add_argument('--plants', help='only these plants (comma-separated)')
-    p.add_argument('--archs', help='only these architectures (comma-separated)')
-    p.add_argument('--where', nargs='+', metavar='FIELD=V1,V2', help='only runs whose config field has one of these values, e.g. epochs=3 path=/data/pets')
-    return _table_args(p)
 
 # %% ../nbs/19_cli.ipynb #79242b76
-def quick(args)->int:
+def quick_cmd(args)->int:
     "The quick reproduction of Table I: sweep the quick preset's trio, print a brief Table I and a verdict per plant, write its plot."
     import matplotlib; matplotlib.use('Agg')
     from finalbn.report import results
@@ -196,18 +141,15 @@ def quick(args)->int:
     print(f"finalbn quick: {time.perf_counter()-start:.1f}s in all; the full table: finalbn report --store {args.store}")
     return exit_status('quick', n_fail)
 
-def add_quick_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
-    "Add `finalbn quick`'s arguments to `p`: `finalbn sweep`'s and `finalbn report`'s table and plot, with its own defaults."
-    return _table_args(_sweep_args(p, 'results/quick.db', backend='process'), 'results/table1_quick.png')
 
 # %% ../nbs/19_cli.ipynb #7a1288e8
-def configs(args)->int:
+def configs_cmd(args)->int:
     "Print the 64 configuration ids and their factors; exit status 0."
     from finalbn.config import config_table
     print(config_table().replace({True:'x', False:'.'}).to_string())
     return 0
 
-def presets(args)->int:
+def presets_cmd(args)->int:
     "Print the presets; exit status 0."
     from finalbn.config import PRESETS
     for k,p in PRESETS.items():
@@ -216,38 +158,121 @@ def presets(args)->int:
     return 0
 
 # %% ../nbs/19_cli.ipynb #28296af2
-def smoke(args)->int:
-    "Train `smoke_learner` for one epoch and print the result; exit status 0."
-    import torch
-    import fastai.callback.progress # Learner.no_bar
-    start = time.perf_counter()
-    learn = smoke_learner(seed=args.seed)
-    with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-2)
-    train_loss, valid_loss = learn.recorder.values[-1][:2]
-    print(f"finalbn smoke: train loss {train_loss:.4f}, valid loss {valid_loss:.4f}, "
-          f"{time.perf_counter()-start:.1f}s, torch {torch.__version__}")
-    return 0
+PRESET_NAMES = ('quick','scratch','tiny','paper')
+"The names of `finalbn.config.PRESETS`, for the help (tested equal)."
+STUDY_NAMES = ('difficulty','table1','configs64','inference','ratio','batch','datasets','majority','sigmoid','calibration','why','remedies')
+"The names of `finalbn.study.STUDIES`, for the help (tested equal)."
+SCALES = ('tiny','full','paper')
+"The study scales of `finalbn.study.SCALES` (tested equal)."
+TABLES = ('table1','ranking','effects','gain')
+GRIDS = ('trio','64','factorial','none')
+
+def add_run_args(p:argparse.ArgumentParser, # the parser (or sub-parser) to add to
+                 backend:str='local')->argparse.ArgumentParser: # its default backend
+    "Add the options of every command that trains (where runs happen, and fields changed in every run) to `p`."
+    p.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help='config fields to change in every run, e.g. epochs=3 path=/data/pv')
+    p.add_argument('--backend', default=backend, choices=['local','process','ray'], help=f'where runs happen (default {backend})')
+    p.add_argument('--workers', type=int, default=2, help='worker processes for --backend process (default 2)')
+    p.add_argument('--threads', type=int, default=1, help='torch threads per run (default 1)')
+    p.add_argument('--address', help="Ray cluster address (default: start a local Ray)")
+    p.add_argument('--cpus', type=float, default=1, help='CPUs per Ray task (default 1)')
+    p.add_argument('--gpus', type=float, default=0, help='GPUs per Ray task (default 0)')
+    p.add_argument('--device', choices=['cpu','cuda'], help='device (default: a GPU when there is one)')
+    p.add_argument('--no-progress', action='store_true', help='no progress bar')
+    return p
+
+# %% ../nbs/19_cli.ipynb #fee9d7a9
+def add_sweep_args(p:argparse.ArgumentParser, # the parser (or sub-parser) to add to
+                   store:str='results/finalbn.db', # its default store
+                   backend:str='local')->argparse.ArgumentParser: # its default backend
+    "Add `finalbn sweep`'s arguments to `p`."
+    p.add_argument('--preset', default='quick', help=f"{', '.join(PRESET_NAMES)} (default quick)")
+    p.add_argument('--grid', default='trio', help=f"{', '.join(GRIDS)} (default trio; factorial takes --factors)")
+    p.add_argument('--factors', default='bn,wl,da,mx,uf,wd', help='comma-separated factors for --grid factorial (default bn,wl,da,mx,uf,wd)')
+    p.add_argument('--plants', help="comma-separated plants (default: the preset's)")
+    p.add_argument('--archs', help="comma-separated architectures (default: the preset's)")
+    p.add_argument('--seeds', help="N (0..N-1), a:b or a,b,c (default: the preset's)")
+    p.add_argument('--vary', nargs='+', metavar='FIELD=V1,V2', help='fields to sweep, e.g. ratio=10,50,100')
+    p.add_argument('--store', default=store, help=f'results store (default {store})')
+    return add_run_args(p, backend)
+
+def add_table_args(p:argparse.ArgumentParser, # the parser (or sub-parser) to add to
+                   png:str|None=None)->argparse.ArgumentParser: # its default plot file
+    "Add the arguments that choose a report's table and plot to `p`."
+    p.add_argument('--table', default='table1', help=f"{', '.join(TABLES)} (default table1)")
+    p.add_argument('--by', default='ratio', help='swept field of --table gain (default ratio)')
+    p.add_argument('--top', type=int, default=10, help='rows of the ranking, interactions of the effects (default 10)')
+    p.add_argument('--png', default=png, help='write the plot here' + (f' (default {png})' if png else ''))
+    return p
+
+def add_report_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
+    "Add `finalbn report`'s arguments to `p`."
+    p.add_argument('--store', default='results/finalbn.db', help='results store (default results/finalbn.db)')
+    p.add_argument('--plants', help='only these plants (comma-separated)')
+    p.add_argument('--archs', help='only these architectures (comma-separated)')
+    p.add_argument('--where', nargs='+', metavar='FIELD=V1,V2', help='only runs whose config field has one of these values, e.g. epochs=3 path=/data/pets')
+    return add_table_args(p)
+
+def add_quick_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
+    "Add `finalbn quick`'s arguments to `p`: `finalbn sweep`'s and `finalbn report`'s table and plot, with its own defaults."
+    return add_table_args(add_sweep_args(p, 'results/quick.db', backend='process'), 'results/table1_quick.png')
 
 def add_smoke_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
     "Add `finalbn smoke`'s arguments to `p`."
-    p.add_argument('--seed', type=int, default=0, help='seed for data and weights')
+    p.add_argument('--seed', type=int, default=0, help='seed for data and weights (default 0)')
+    return p
+
+def add_study_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
+    "Add `finalbn study`'s arguments to `p`."
+    p.add_argument('name', choices=[*STUDY_NAMES, 'all'], metavar='NAME|all', help=f"a study: {', '.join(STUDY_NAMES)}, or all")
+    p.add_argument('--scale', default='full', choices=SCALES, help='tiny (CI), full (the committed outputs, CPU) or paper (PlantVillage, GPU) (default full)')
+    p.add_argument('--out', default='nbs/study/stores', help='folder of the stores, one SQLite file per scale (default nbs/study/stores)')
+    p.add_argument('--path', default='', help='PlantVillage root (needed by --scale paper)')
+    p.add_argument('--folder', default='', help='a one-folder-per-class tree of your own, for study datasets')
+    p.add_argument('--roles', default='', help="its classes' roles, e.g. 'cat=majority,fox=minority'")
+    return add_run_args(p, backend='process')
+
+def add_pretrain_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
+    "Add `finalbn pretrain`'s arguments to `p`."
+    from finalbn.checkpoints import PRETRAINED
+    p.add_argument('--name', default='leaves-resnet10t', help=f"embedded weights to build: {', '.join(PRETRAINED)} (default leaves-resnet10t)")
+    p.add_argument('--out', help="weights file to write (.safetensors; default: the cache, finalbn_home()/weights/NAME.safetensors)")
+    p.add_argument('--check', action='store_true', help='rebuild the weights NAME (or --out) from their record and compare')
+    p.add_argument('--arch', help='timm architecture (changes the recipe: needs --out)')
+    p.add_argument('--size', type=int, help='image size in px (needs --out)')
+    p.add_argument('--plants', help='comma-separated pretraining plants, never a study target (needs --out)')
+    for k,t in (('n-train',int), ('n-valid',int), ('epochs',int), ('bs',int), ('lr',float), ('seed',int), ('threads',int)):
+        p.add_argument(f'--{k}', type=t, help=f'{k} of the recipe (needs --out)')
+    p.add_argument('--root', help='PlantVillage-layout tree to pretrain on (default: the embedded leaves; needs --out)')
+    p.add_argument('--no-progress', action='store_true', help='no progress bar')
+    return p
+
+def add_bench_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
+    "Add `finalbn bench`'s arguments to `p`."
+    p.add_argument('--quick', action='store_true', help='fewer rounds and runs (a few minutes)')
+    p.add_argument('--out', default='bench.json', help='JSON record to write (default bench.json)')
+    p.add_argument('--preset', default='quick', help="preset whose base config is measured, on Apple (default quick)")
+    p.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help="config fields to change, e.g. plant=Tomato epochs=2")
+    p.add_argument('--threads', type=int, default=1, help='torch threads for the in-process measurements (default 1)')
+    p.add_argument('--reps', type=int, help="rounds of measurements 1 and 5 (default: `finalbn.bench.BENCH_CASES`'s, fewer with --quick)")
+    p.add_argument('--no-sweep', action='store_true', help='leave out the sweep throughput (no worker processes)')
     return p
 
 # %% ../nbs/19_cli.ipynb #1c2bb140
 COMMANDS = {
-    'smoke':('train a tiny Learner with a final BN on random data (checks an install)', add_smoke_args, smoke),
-    'sweep':('run a grid of configs over seeds into a results store (resumable)', add_sweep_args, sweep),
-    'report':('print Table I, the ranking, effects or gains of a results store; write the plot', add_report_args, report),
-    'quick':("the quick reproduction of Table I: the quick preset's trio, then its report", add_quick_args, quick),
-    'configs':('print the numbering of the 64 configurations', None, configs),
-    'presets':('print the presets', None, presets),
-    'pretrain':("build finalbn's embedded backbone weights (or your own) on the embedded leaves",
-                'finalbn.backbone:add_pretrain_args', 'finalbn.backbone:pretrain_cli'),
-    'study':("run a study of the nbs/study notebooks (or all) into a results store", 'finalbn.study:add_study_args', 'finalbn.study:study_main'),
-    'bench':('measure what a run costs and where its time goes (side-by-side ratios); write JSON', 'finalbn.bench:add_bench_args',
+    'smoke':('train a tiny Learner with a final BN on random data (checks an install)', add_smoke_args, smoke_cmd),
+    'sweep':('run a grid of configs over seeds into a results store (resumable)', add_sweep_args, sweep_cmd),
+    'report':('print Table I, the ranking, effects or gains of a results store; write the plot', add_report_args, report_cmd),
+    'quick':("the quick reproduction of Table I: the quick preset's trio, then its report", add_quick_args, quick_cmd),
+    'configs':('print the numbering of the 64 configurations', None, configs_cmd),
+    'presets':('print the presets', None, presets_cmd),
+    'pretrain':("build finalbn's embedded backbone weights (or your own) on the embedded leaves", add_pretrain_args,
+                'finalbn.backbone:pretrain_cmd'),
+    'study':("run a study of the nbs/study notebooks (or all) into a results store", add_study_args, 'finalbn.study:study_cmd'),
+    'bench':('measure what a run costs and where its time goes (side-by-side ratios); write JSON', add_bench_args,
              'finalbn.bench:bench_cmd')}
-"""The subcommands of `finalbn`: name -> (help, `add_args(parser)` adding its arguments or None, `func(args)` returning the
-exit status); a `'module:name'` string is imported only when its command runs."""
+"""The commands of `finalbn`: name -> (help, `add_NAME_args(parser)` or None, the handler `NAME_cmd(args)` returning the
+exit status); a `'module:name'` handler is imported only when its command runs."""
 
 def _resolve(f):
     "`f`, or the object a `'module:name'` string names."
@@ -255,13 +280,13 @@ def _resolve(f):
     mod, name = f.split(':')
     return getattr(importlib.import_module(mod), name)
 
-def parser(cmd:str|None=None): # the one subcommand whose arguments to add ('' none; None all)
+def parser(cmd:str|None=None): # the one command whose arguments to add ('' none; None all)
     "The argument parser of the `finalbn` command: one sub-parser per entry of `COMMANDS`."
     p = argparse.ArgumentParser(prog='finalbn', description='A final BatchNorm layer for imbalanced image classification.')
     sub = p.add_subparsers(dest='cmd', required=True, metavar='COMMAND')
     for name, (h, add_args, func) in COMMANDS.items():
         sp = sub.add_parser(name, help=h)
-        if add_args and cmd in (None, name): _resolve(add_args)(sp)
+        if add_args and cmd in (None, name): add_args(sp)
         sp.set_defaults(func=func)
     return p
 
@@ -272,10 +297,19 @@ def _quiet():
     have = [w for w in os.environ.get('PYTHONWARNINGS', '').split(',') if w]
     os.environ['PYTHONWARNINGS'] = ','.join(have + [w for w in ('ignore::FutureWarning', 'ignore::DeprecationWarning') if w not in have])
 
+def check_args(args):
+    "Check the FIELD=VALUE and run options of parsed `args` before the handler's module is imported (torch is not)."
+    from finalbn.config import parse_sets
+    parse_sets(getattr(args, 'set', None))
+    for k in ('vary', 'where'): parse_sets(getattr(args, k, None), many=True)
+    if hasattr(args, 'workers'): check_run_args(args)
+
 def main(argv:list|None=None): # arguments, `sys.argv[1:]` when None
     "Entry point of the `finalbn` console script."
     argv = sys.argv[1:] if argv is None else list(argv)
     _quiet()
     args = parser(next((a for a in argv if not a.startswith('-')), '')).parse_args(argv)
-    try: return _resolve(args.func)(args)
+    try:
+        check_args(args)
+        return _resolve(args.func)(args)
     except (ValueError, TypeError, ImportError, FileNotFoundError) as e: sys.exit(f"finalbn {args.cmd}: error: {e}")

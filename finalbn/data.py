@@ -18,10 +18,10 @@ from fastai.torch_core import TensorImage
 from fastai.vision.augment import aug_transforms
 from fastai.vision.core import imagenet_stats
 from .home import finalbn_home, atomic_write
-from .leaves import make_leaves, embedded_leaves
+from .leaves import make_leaves, embedded_leaves, LAYOUTS
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'LAYOUTS', 'MANIFEST_COLS', 'MAX_DECODED', 'read_folders', 'parse_plantvillage', 'read_plantvillage',
+__all__ = ['IMAGE_EXTS', 'MANIFEST_COLS', 'MAX_DECODED', 'read_folders', 'parse_plantvillage', 'read_plantvillage',
            'imbalanced_split', 'write_manifest', 'read_manifest', 'manifest_hash', 'split_classes', 'load_image',
            'decode_split', 'check_split', 'split_dls', 'split_test_dl', 'digits_folder']
 
@@ -77,8 +77,6 @@ def read_plantvillage(path:str|Path): # the folder holding the PlantVillage clas
     return df
 
 # %% ../nbs/04_data.ipynb #ca8a93c4
-LAYOUTS = ('binary', 'multi', 'two_majority')
-
 def _plant_classes(items, plant, layout, minority):
     "Rows of `plant` with a `label` column, the ordered classes and each class's role."
     plants = sorted(items.plant.unique())

@@ -13,8 +13,8 @@ from PIL import Image
 from .home import finalbn_home, atomic_write
 
 # %% auto #0
-__all__ = ['DIFFICULTY', 'PLANTS', 'DISEASES', 'STUDY_PLANTS', 'PRETRAIN_PLANTS', 'EMBEDDED', 'contrast_of', 'render_leaf',
-           'make_leaves', 'embedded_name', 'embedded_leaves']
+__all__ = ['DIFFICULTY', 'PLANTS', 'DISEASES', 'STUDY_PLANTS', 'LAYOUTS', 'PRETRAIN_PLANTS', 'EMBEDDED', 'contrast_of',
+           'render_leaf', 'make_leaves', 'embedded_name', 'embedded_leaves']
 
 # %% ../nbs/03_leaves.ipynb #8d326ccf
 DIFFICULTY = 0.0
@@ -65,6 +65,8 @@ DISEASES = {
 
 # The paper's study targets (Table I).
 STUDY_PLANTS = ['Apple', 'Pepper,_bell', 'Tomato']
+LAYOUTS = ('binary', 'multi', 'two_majority')
+"The class layouts of a plant's task, as `finalbn.data.imbalanced_split` makes them."
 # Plants disjoint from the study targets, for pretraining a backbone.
 PRETRAIN_PLANTS = [p for p in PLANTS if p not in STUDY_PLANTS]
 

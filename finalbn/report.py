@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import numpy as np, pandas as pd
 from scipy import stats
-from .config import FACTORS, RunConfig, parse_value
+from .config import FACTORS, RunConfig, parse_value, LATER_FIELDS
 from .metrics import classification_metrics
 from .store import Store
 
@@ -33,6 +33,8 @@ def results(store:Store|str, # a results store or its path
     "The successful runs of `store`, one row each, with a column per class metric and `minority_f1`."
     if not isinstance(store, Store): store = Store(store, readonly=True)
     d = store.df('ok').reset_index(drop=True)
+    for k,v in LATER_FIELDS.items():  # runs stored before a field existed ran at its default
+        d[k] = d[k].fillna(v) if k in d else v
     if recompute and len(d):
         ms = []
         for k,s,m in zip(d.key, d.seed, d.metrics):

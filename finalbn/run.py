@@ -18,10 +18,11 @@ from fastai.callback.training import BnFreeze
 import fastai.callback.schedule, fastai.callback.progress # Learner.fit_one_cycle, fit_flat_cos, no_bar
 from fastai.vision.learner import vision_learner
 import finalbn
-from .config import RunConfig, parse_roles
+from .config import RunConfig, parse_roles, POSTHOC
 from .metrics import classification_metrics, confusion
 from .callback import *
 from .layer import get_final_bn
+from .remedies import check_counts, remedy_loss, remedy_cbs, normalise_head, head_stats, posthoc, crt
 from .leaves import embedded_leaves
 from .checkpoints import pretrained_path, load_pretrained
 from .data import read_plantvillage, read_folders, imbalanced_split, manifest_hash, check_split, split_dls, split_test_dl
@@ -29,8 +30,8 @@ from .data import read_plantvillage, read_folders, imbalanced_split, manifest_ha
 # %% auto #0
 __all__ = ['DATA_FIELDS', 'MAX_LOSS', 'make_split', 'weights_sha', 'identity', 'check_data', 'small_cnn', 'class_weights',
            'SigmoidLoss', 'RunHistory', 'make_learner', 'fit', 'to_probs', 'predict', 'versions', 'failed_result',
-           'logits_of', 'EpochTest', 'pack_outputs', 'outputs', 'keep_outputs', 'run_data', 'run_learner', 'run_fit',
-           'run']
+           'logits_of', 'EpochTest', 'pack_outputs', 'outputs', 'keep_outputs', 'posthoc_scores', 'run_data',
+           'run_learner', 'run_fit', 'run']
 
 # %% ../nbs/09_run.ipynb #b8301262
 DATA_FIELDS = ('source','path','difficulty','plant','roles','layout','ratio','n_major','n_valid','n_valid_minor','n_test')
@@ -132,11 +133,14 @@ class RunHistory(Callback):
 # %% ../nbs/09_run.ipynb #70ac3f4b
 def make_learner(cfg:RunConfig, # the run's config
                  dls, # its DataLoaders
-                 weights:torch.Tensor|None=None)->Learner: # WL's class weights (None: unweighted)
-    "A `Learner` for `cfg`: model, loss, weight decay, `train_bn` and the final BN."
+                 counts:list|None=None)->Learner: # training images per class in vocab order (WL and the remedies need them)
+    "A `Learner` for `cfg`: model, loss, remedy, weight decay, `train_bn` and the final BN."
     n_out = dls.c
-    w = None if weights is None else weights.to(dls.device)
-    loss = CrossEntropyLossFlat(weight=w) if cfg.act=='softmax' else SigmoidLoss(n_out, w).to(dls.device)
+    if (cfg.wl or cfg.remedy!='none') and counts is None: raise ValueError("wl=True and remedies need counts= (training images per class)")
+    w = class_weights(counts).to(dls.device) if cfg.wl else None
+    loss = remedy_loss(cfg.remedy, counts, cfg.act, cfg.tau)
+    if loss is None: loss = CrossEntropyLossFlat(weight=w) if cfg.act=='softmax' else SigmoidLoss(n_out, w)
+    loss = loss.to(dls.device) if isinstance(loss, nn.Module) else loss
     kw = dict(loss_func=loss, wd=cfg.wd_value if cfg.wd else 0., train_bn=cfg.uf, cbs=RunHistory())
     if cfg.arch=='small_cnn': learn = Learner(dls, small_cnn(n_out), **kw)
     else:
@@ -145,6 +149,10 @@ def make_learner(cfg:RunConfig, # the run's config
                                pretrained=cfg.pretrained is True, **kw)
         if isinstance(cfg.pretrained, str):
             learn.model[0].load_state_dict(load_pretrained(cfg.arch, cfg.pretrained, cfg.size))
+    if cfg.remedy=='ldam_drw':
+        normalise_head(learn.model)
+        if learn.opt is not None: learn.create_opt()
+    if cfg.remedy!='none': learn.add_cbs(remedy_cbs(cfg.remedy, counts))
     if cfg.mx: learn.add_cb(MixUp(cfg.mx_alpha))
     if cfg.bn: learn.add_final_bn()
     if cfg.frozen: learn.freeze()
@@ -225,8 +233,8 @@ def outputs(info:dict)->dict: # a run's `info` (a row of `Store.df()` or `result
 def keep_outputs(learn:Learner, # the trained learner
                  cfg:RunConfig, # its config
                  test:list, # the test batches
-                 valid:list)->dict: # the validation batches
-    "What `run` adds to `info`: the packed logits of every inference mode and the final BN's state."
+                 valid:list)->tuple: # the validation batches
+    "`(arrays, info)`: the logits of every inference mode, and for `info` the final BN's state and the logits layer's (`head_stats`)."
     outs, info = {}, {}
     outs['test'], outs['test_y'] = logits_of(learn.model, test)
     outs['valid'], outs['valid_y'] = logits_of(learn.model, valid)
@@ -237,7 +245,20 @@ def keep_outputs(learn:Learner, # the trained learner
         bn = get_final_bn(learn.model)
         info['final_bn'] = dict(running_mean=bn.running_mean.tolist(), running_var=bn.running_var.tolist(), eps=bn.eps,
                                 weight=bn.weight.tolist(), bias=bn.bias.tolist())
-    return info | dict(outputs=pack_outputs(outs))
+        with learn.final_bn_removed('drop'): info['head'] = head_stats(learn.model)
+    else: info['head'] = head_stats(learn.model)
+    return outs, info
+
+def posthoc_scores(remedy:str, # one of `finalbn.config.POSTHOC`
+                   outs:dict, # a run's kept arrays (`outputs(info)`)
+                   info:dict, # its `info` (classes, minority, training counts, head)
+                   cfg)->tuple: # its config, or a row of `results` (`bn`, `infer_bn`, `act`)
+    "`(probs, targets, value)`: a post-hoc remedy's test probabilities from a run's kept logits, tuned on its validation logits."
+    suf = f'_{cfg.infer_bn}' if cfg.bn and cfg.infer_bn!='keep' else ''
+    mi = [info['classes'].index(v) for v in info['minority']]
+    z, value = posthoc(remedy, outs['valid'+suf], outs['valid_y'], outs['test'+suf], info['train_counts'], mi[0] if len(mi)==1 else mi,
+                       info.get('head'))
+    return to_probs(z, cfg.act), outs['test_y'].astype(int), float(value)
 
 
 # %% ../nbs/09_run.ipynb #2af6da9a
@@ -254,10 +275,10 @@ def run_data(cfg:RunConfig, # the run's config
 
 def run_learner(cfg:RunConfig, # the run's config
                 dls, # its DataLoaders
-                weights:torch.Tensor|None=None)->Learner: # WL's class weights (None: unweighted)
-    "Step 2 of `run`: `make_learner(cfg, dls, weights)` right after seeding."
+                counts:list|None=None)->Learner: # training images per class in vocab order (WL and the remedies need them)
+    "Step 2 of `run`: `make_learner(cfg, dls, counts)` right after seeding."
     set_seed(cfg.seed, reproducible=True)
-    return make_learner(cfg, dls, weights)
+    return make_learner(cfg, dls, counts)
 
 def run_fit(learn:Learner, # from `run_learner`, with any extra callbacks
             cfg:RunConfig, # the run's config
@@ -286,7 +307,9 @@ def run(cfg:RunConfig, # what to run
     minority = [v for v in vocab if (train.role[train.label==v]=='minority').all()]
     info = dict(versions=versions(), manifest=manifest_hash(split), threads=torch.get_num_threads(), device=str(device),
                 classes=vocab, minority=minority, train_counts=counts)
-    learn = run_learner(cfg, dls, class_weights(counts) if cfg.wl else None)
+    check_counts(counts, vocab)
+    if cfg.remedy=='threshold' and len(vocab)!=2: raise ValueError(f"remedy 'threshold' is for two classes, not {len(vocab)} ({vocab})")
+    learn = run_learner(cfg, dls, counts)
     hist = learn.run_history
     test, valid = list(split_test_dl(dls, split)), list(dls.valid)
     more = [EpochTest(test, cfg.act)] if epoch_test else []
@@ -294,12 +317,16 @@ def run(cfg:RunConfig, # what to run
     run_fit(learn, cfg, progress)
     learn.remove_cbs([hist, *more])
     if hist.failed: return failed_result(cfg, hist.failed, history=hist.epochs, **info)
+    if cfg.remedy=='crt':
+        with learn.no_bar(), learn.no_logging(): crt(learn, cfg.epochs, cfg.lr)
     probs, targets = predict(learn, split_test_dl(dls, split), cfg)
+    outs, more = keep_outputs(learn, cfg, test, valid)
+    info.update(more, outputs=pack_outputs(outs))
+    if cfg.remedy in POSTHOC: probs, targets, info['posthoc_value'] = posthoc_scores(cfg.remedy, outs, info, cfg)
     m = classification_metrics(probs, targets, vocab)
     mi = [vocab.index(v) for v in minority]
     f1min = [np.mean([e['valid_f1'][i] for i in mi]) for e in hist.epochs]
     m.update(best_epoch=int(np.argmax(f1min))+1, min_loss_epoch=int(np.argmin([e['valid_loss'] for e in hist.epochs]))+1)
-    info.update(keep_outputs(learn, cfg, test, valid))
     return dict(key=cfg.key, seed=cfg.seed, config_id=cfg.config_id, status='ok', reason='', config=cfg.asdict(), metrics=m,
                 history=hist.epochs, info=info, wall=time.perf_counter()-start, probs=probs, targets=targets,
                 identity=identity(cfg, info['manifest']))

@@ -6,22 +6,22 @@ Docs: https://finalbn.github.io/finalbn/study.html.md"""
 
 # %% ../nbs/15_study.ipynb #cb6772dc
 from __future__ import annotations
-import argparse, dataclasses, json, tempfile, time
+import dataclasses, json, tempfile, time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 import pandas as pd
-from .config import RunConfig, PRESETS, STUDY_PLANTS
+from .config import RunConfig, PRESETS, STUDY_PLANTS, parse_sets
 from .data import digits_folder
 from .run import run
 from .store import Store
-from .sweep import sweep, plan, trio, factorial, grid, failed_runs, exit_status
+from .sweep import sweep, plan, trio, factorial, grid, failed_runs, exit_status, sweep_kw
 from .report import results
 
 # %% auto #0
-__all__ = ['SCALES', 'SCALE_PRESETS', 'PRETRAINED_DIGITS', 'RATIOS', 'BATCHES', 'DIFFICULTIES', 'CALIBRATION_SEEDS', 'STUDIES',
-           'RUN_ORDER', 'base', 'simple', 'folder_task', 'digits', 'Study', 'study_configs', 'study_seeds',
-           'store_path', 'run_study', 'load_study', 'study_results', 'study_main', 'add_study_args']
+__all__ = ['SCALES', 'SCALE_PRESETS', 'PRETRAINED_DIGITS', 'RATIOS', 'BATCHES', 'DIFFICULTIES', 'TRAINED_REMEDIES',
+           'CALIBRATION_SEEDS', 'STUDIES', 'RUN_ORDER', 'base', 'simple', 'folder_task', 'digits', 'Study',
+           'study_configs', 'study_seeds', 'store_path', 'run_study', 'load_study', 'study_results', 'study_cmd']
 
 # %% ../nbs/15_study.ipynb #03af73a3
 SCALES = ('tiny','full','paper')
@@ -109,6 +109,18 @@ def _difficulty(scale, **kw):
     return [a for d in DIFFICULTIES[scale] for p in _plants(scale) for a in _arms(base(scale, p, difficulty=d))]
 def _layout(scale, path='', **kw): return _bn([base(scale, 'Tomato', path, layout=l) for l in ('binary','multi','two_majority')])
 def _sigmoid(scale, path='', **kw): return _bn([base(scale, 'Apple', path, act=a) for a in ('softmax','sigmoid')])
+TRAINED_REMEDIES = {'tiny':('none','la_loss','ldam_drw','cb_focal'),
+                    'full':('none','la_loss','balanced_softmax','ldam_drw','cb_ce','cb_focal','crt','tau_norm')}
+"The remedies the remedies study trains, with and without the final BN, beside the weighted loss (WL); the post-hoc logit adjustment and threshold are computed from its no-remedy runs."
+def _remedy_arms(b, scale):
+    ok = lambda r, x: not (r=='crt' and not b.pretrained) and not (r in ('tau_norm','ldam_drw') and x)  # see `finalbn.config.check_remedy`
+    return [b.replace(wl=True, bn=x) for x in (False,True)] + [b.replace(remedy=r, bn=x) for r in TRAINED_REMEDIES[scale]
+                                                                for x in (False,True) if ok(r, x)]
+def _remedies(scale, path='', **kw):
+    if scale=='paper': return []
+    v = dict(n_valid_minor=3, **(dict(epochs=2) if scale=='tiny' else {}))  # tuning needs 3 minority validation images; DRW 2 epochs
+    tasks = [base(scale, p, **v) for p in _plants(scale)] + ([digits(scale, **v), digits(scale, **PRETRAINED_DIGITS, **v)] if scale=='full' else [])
+    return [a for b in tasks for a in _remedy_arms(b, scale)]
 
 _S = lambda full: {'tiny':2, 'full':full, 'paper':10}
 CALIBRATION_SEEDS = {'tiny':(100,), 'full':(100, 101), 'paper':()}
@@ -127,9 +139,11 @@ STUDIES = {s.name:s for s in [
     Study('sigmoid', '08_sigmoid', "Finding 6: sigmoid instead of softmax", _sigmoid, _S(5)),
     Study('calibration', '09_calibration', "Calibration, softmax confidence and loss against F1", _table1, _S(5)),
     Study('why', '10_why', "Why it works: shift and scale, logit adjustment, tuned thresholds, ROC-AUC", _table1, _S(5)),
+    Study('remedies', '11_remedies', "Beyond the papers: the final BN against the remedies practitioners use", _remedies,
+          {'tiny':2, 'full':5, 'paper':()}),
 ]}
 
-RUN_ORDER = ('table1','datasets','sigmoid','majority','ratio','batch','configs64','inference','calibration','why')
+RUN_ORDER = ('table1','datasets','sigmoid','majority','ratio','batch','configs64','inference','calibration','why','remedies')
 "The order in which `run_study('all')` runs them: the headline first, the cheapest next, the factorial last (the calibration runs on its own, before them: `finalbn study difficulty`)."
 
 def _study(name):
@@ -171,6 +185,9 @@ def run_study(name:str, # a key of `STUDIES` or 'all'
               workers:int=2, # worker processes ('process')
               threads:int|None=None, # torch threads per run
               device:str|None=None, # 'cpu', 'cuda' or None
+              address:str|None=None, # Ray cluster to join ('ray'); None starts a local instance
+              cpus:float=1, # CPUs per Ray task
+              gpus:float=0, # GPUs per Ray task
               progress:bool=True)->pd.DataFrame: # show the progress bar
     "Run study `name` (or all) at `scale` into `store_path(out, scale)`; return its rows of the store."
     names = list(RUN_ORDER) if name=='all' else [_study(name).name]
@@ -182,7 +199,7 @@ def run_study(name:str, # a key of `STUDIES` or 'all'
             todo = plan(cfgs, seeds, store or store_path(out, scale))  # the store is opened once the data are checked
             store = todo.store
             if todo.stale: print(todo.why(), flush=True)
-            sweep(cfgs, seeds, store, backend=backend, workers=workers, threads=threads, device=device, run_fn=partial(run, epoch_test=True),
+            sweep(cfgs, seeds, store, backend=backend, workers=workers, threads=threads, device=device, address=address, cpus=cpus, gpus=gpus, run_fn=partial(run, epoch_test=True),
                   progress=progress, planned=todo)
         return store.df(status=None) if store is not None else pd.DataFrame()
     finally:
@@ -220,17 +237,11 @@ def study_results(name:str, # a key of `STUDIES`
     return load_study(name, out, scale, folder=folder, roles=roles), scale, Path(out)
 
 # %% ../nbs/15_study.ipynb #9439db04
-def study_main(args)->int:
+def study_cmd(args)->int:
     "`finalbn study`: run the studies named on the command line, say where their runs are; exit status 1 if one of them failed."
-    from finalbn.config import parse_value
     start = time.perf_counter()
-    sets = {}
-    for kv in args.set or []:
-        if '=' not in kv: raise ValueError(f"--set takes field=value, not {kv!r}")
-        k, v = kv.split('=', 1)
-        sets[k] = parse_value(k, v)
-    df = run_study(args.name, args.out, args.scale, path=args.path, folder=args.folder, roles=args.roles, sets=sets, backend=args.backend,
-                   workers=args.workers, threads=args.threads, device=args.device, progress=not args.no_progress)
+    sets = parse_sets(args.set)
+    df = run_study(args.name, args.out, args.scale, path=args.path, folder=args.folder, roles=args.roles, sets=sets, **sweep_kw(args))
     if not len(df): raise ValueError(f"study {args.name!r} has no runs at scale {args.scale!r}")
     print(f"finalbn study {args.name} --scale {args.scale}: {(df.status=='ok').sum()} ok, {(df.status!='ok').sum()} failed "
           f"runs in {store_path(args.out, args.scale)}; {time.perf_counter()-start:.1f}s")
@@ -238,19 +249,3 @@ def study_main(args)->int:
     ids = {(c.key, s) for n in names for c in study_configs(n, args.scale, args.path, args.folder, args.roles, sets)
            for s in study_seeds(n, args.scale)}
     return exit_status('study', failed_runs(df[[(k, s) in ids for k,s in zip(df.key, df.seed)]]))
-
-def add_study_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
-    "Add `finalbn study`'s arguments to `p`."
-    p.add_argument('name', choices=[*STUDIES, 'all'], metavar='NAME|all', help=f"a study: {', '.join(STUDIES)}, or all")
-    p.add_argument('--scale', default='full', choices=SCALES, help='tiny (CI), full (the committed outputs, CPU) or paper (PlantVillage, GPU)')
-    p.add_argument('--out', default='nbs/study/stores', help='folder of the stores, one SQLite file per scale (default nbs/study/stores)')
-    p.add_argument('--path', default='', help='PlantVillage root (needed by --scale paper)')
-    p.add_argument('--folder', default='', help='a one-folder-per-class tree of your own, for study datasets')
-    p.add_argument('--roles', default='', help="its classes' roles, e.g. 'cat=majority,fox=minority'")
-    p.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help='change a field of every config, e.g. the sizes n_major=100 ratio=20 n_test=40')
-    p.add_argument('--backend', default='process', choices=['local','process','ray'], help='where runs happen (default process)')
-    p.add_argument('--workers', type=int, default=2, help='worker processes for --backend process (default 2)')
-    p.add_argument('--threads', type=int, help='torch threads per run (default: cores / workers)')
-    p.add_argument('--device', choices=['cpu','cuda'], help='device (default: a GPU when there is one)')
-    p.add_argument('--no-progress', action='store_true', help='no progress bar')
-    return p

@@ -19,7 +19,8 @@ from .store import Store
 from .run import run, failed_result, check_data
 
 # %% auto #0
-__all__ = ['TRIO', 'BACKENDS', 'trio', 'factorial', 'grid', 'stale_reason', 'Plan', 'plan', 'sweep', 'failed_runs', 'exit_status']
+__all__ = ['TRIO', 'BACKENDS', 'trio', 'factorial', 'grid', 'stale_reason', 'Plan', 'plan', 'sweep', 'sweep_kw', 'failed_runs',
+           'exit_status']
 
 # %% ../nbs/11_sweep.ipynb #b7369e4d
 TRIO = {'no BN':dict(bn=False, wl=False), 'WL':dict(bn=False, wl=True), 'BN':dict(bn=True, wl=False)}
@@ -235,6 +236,12 @@ def sweep(configs:list, # configs to run (their `seed` is replaced by each of `s
         return df[[(k,s) in keys for k,s in zip(df.key, df.seed)]].reset_index(drop=True)
     finally:
         if own: st.close()
+
+# %% ../nbs/11_sweep.ipynb #e5378065
+def sweep_kw(args)->dict: # parsed command-line arguments with the options of `finalbn.cli.add_run_args`
+    "The keyword arguments of `sweep` that the command line's run options give."
+    return dict(backend=args.backend, workers=args.workers, threads=args.threads, address=args.address, cpus=args.cpus,
+                gpus=args.gpus, device=args.device, progress=not args.no_progress)
 
 # %% ../nbs/11_sweep.ipynb #5f2e0b02
 def failed_runs(df)->int: # rows of a results store (`Store.df(status=None)`)

@@ -31,7 +31,7 @@ def finalbn(*args, timeout=600):
     (['--seeds=-1,2'], "names a negative seed"),
     (['--set', 'n_major=20', 'ratio=10', 'bs=32'], "is smaller than one batch (bs=32)"),
     (['--set', 'n_major=5000'], "Not enough"),
-    (['--vary', 'ratio=ten'], "ratio takes a float, not 'ten'"),
+    (['--vary', 'ratio=ten'], "ratio takes a number, not 'ten'"),
     (['--seeds', 'x'], "--seeds takes N, a:b or a,b,c"),
 ])
 def test_bad_input_refused_before_training(tmp_path, capsys, args, msg):
@@ -56,7 +56,7 @@ def test_quick_and_report(tmp_path):
     assert '18 runs; 0 already done, 18 to run' in out.stdout
     for s in ('paper A', 'Apple', 'Pepper', 'Tomato', 'unhealthy', '±'): assert s in out.stdout
     table = [l for l in out.stdout.splitlines() if not l.startswith('finalbn ') and 'final BN vs none' not in l]
-    assert len(table) >= 6 and max(map(len, table)) <= 100                      # the main job's table fits 100 columns
+    assert len(table) >= 6 and max(map(len, table)) <= 100                      # the quick reproduction's table fits 100 columns
     lines = out.stdout.splitlines()
     gains = [i for i,l in enumerate(lines) if 'final BN vs none' in l]
     assert [lines[i].split()[0] for i in gains]==['Apple', 'Pepper', 'Tomato']  # one gain line per plant,

@@ -3,7 +3,7 @@ import hashlib, json, os, subprocess, sys
 from pathlib import Path
 import pytest
 
-PRETRAIN = [sys.executable, '-c', 'import sys; from finalbn.backbone import pretrain_main; sys.exit(pretrain_main(sys.argv[1:]))']
+PRETRAIN = [sys.executable, '-c', 'import sys; from finalbn.cli import main; sys.exit(main())', 'pretrain']
 TINY = ['--plants', 'Peach,Soybean', '--size', '32', '--n-train', '8', '--n-valid', '4', '--epochs', '1', '--bs', '8', '--no-progress']
 
 def pretrain(*args, env=None, timeout=600):
