@@ -10,14 +10,16 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from .config import parse_roles
 from .metrics import classification_metrics
-from .report import table1, effects, gain, paired_gain, verdict, fmt_gain, fmt_verdict, TRIO_OF, VERDICTS
-from .run import outputs, to_probs
+from .report import table1, effects, gain, paired_gain, verdict, fmt_gain, fmt_verdict, TRIO_OF, VERDICTS, EQUIV_MARGIN
+from .run import outputs, to_probs, posthoc_scores
 from .study import base, load_study
 
 # %% auto #0
-__all__ = ['PAPER_A', 'PAPER_B', 'FINDINGS', 'row', 'combine', 'table1_findings', 'configs64_findings', 'dropped_scores',
-           'inference_findings', 'ratio_findings', 'batch_findings', 'dataset_name', 'datasets_findings',
-           'majority_findings', 'sigmoid_findings', 'calibration_findings', 'findings', 'findings_markdown']
+__all__ = ['PAPER_A', 'PAPER_B', 'BEYOND', 'POSTHOC_FROM_NONE', 'FINDINGS', 'row', 'combine', 'table1_findings',
+           'configs64_findings', 'dropped_scores', 'inference_findings', 'ratio_findings', 'batch_findings',
+           'dataset_name', 'datasets_findings', 'majority_findings', 'sigmoid_findings', 'calibration_findings',
+           'remedy_scores', 'versus', 'best_remedy', 'remedies_verdict', 'remedies_findings', 'findings',
+           'findings_markdown']
 
 # %% ../nbs/16_findings.ipynb #df390836
 PAPER_A, PAPER_B = 'A (ICPR 2020)', 'B (ISVC 2021)'
@@ -182,12 +184,96 @@ def calibration_findings(res:pd.DataFrame, scale:str='full')->list: # `load_stud
     return [row(PAPER_A, "the final BN has a calibration effect (ECE lower)", '09_calibration', g, h, verdict(g, h, aucs=aucs), None, aucs,
                 measure='ECE reduction')]
 
-FINDINGS = dict(table1=table1_findings, configs64=configs64_findings, inference=inference_findings, ratio=ratio_findings,
-                batch=batch_findings, datasets=datasets_findings, majority=majority_findings, sigmoid=sigmoid_findings,
-                calibration=calibration_findings)
-"study name -> the function that turns its runs into rows of the findings table."
+# %% ../nbs/16_findings.ipynb #b57fa6df
+BEYOND = 'beyond the papers'
+POSTHOC_FROM_NONE = ('posthoc_la', 'threshold')
+"The post-hoc remedies the remedies study computes from its no-remedy runs."
+
+def _task(x): return x.plant if x.source=='embedded' else dataset_name(x)
+def _minority_f1(m:dict, info:dict)->float: return float(np.mean([m['f1'][m['classes'].index(c)] for c in info['minority']]))
+
+def remedy_scores(res:pd.DataFrame)->pd.DataFrame: # `load_study('remedies', ...)`
+    "One row per task, arm, final BN and seed: minority F1, ROC-AUC, ECE (and the post-hoc remedies' tuned value)."
+    rows = []
+    for _, x in res.iterrows():
+        key = dict(regime='leaves' if x.source=='embedded' else _task(x), task=_task(x), arm='WL' if x.wl else x.remedy,
+                   bn=bool(x.bn), seed=int(x.seed))
+        rows.append(key | dict(minority_f1=x.minority_f1, roc_auc=x.roc_auc, ece=x.ece))
+        if key['arm']!='none': continue
+        o = outputs(x['info'])
+        for rem in POSTHOC_FROM_NONE:
+            p, y, value = posthoc_scores(rem, o, x['info'], x)
+            m = classification_metrics(p, y, x['info']['classes'])
+            rows.append(key | dict(arm=rem, minority_f1=_minority_f1(m, x['info']), roc_auc=m['roc_auc'], ece=m['ece'], value=value))
+    return pd.DataFrame(rows)
+
+# %% ../nbs/16_findings.ipynb #3000f704
+def _arm(s, regime, arm, bn, metric):
+    return s[(s.regime==regime) & (s.arm==arm) & (s.bn==bn)].set_index(['task','seed'])[metric].sort_index()
+
+def versus(s:pd.DataFrame, # `remedy_scores(...)`
+           regime:str, # 'leaves' or a digits task
+           a:tuple, b:tuple, # arms `(remedy, bn)`: is a better than b?
+           claim:str='gain')->dict: # 'gain' or 'no gain' (a matches b within the margin)
+    "The paired gain of arm `a` over arm `b` on the minority F1, its interval and verdict, with what the verdict rests on."
+    x, y = _arm(s, regime, *a, 'minority_f1'), _arm(s, regime, *b, 'minority_f1')
+    if not len(x) or not x.index.equals(y.index): raise ValueError(f"arms {a} and {b} of {regime!r} are not paired: {len(x)} and {len(y)} runs")
+    g, h = paired_gain(x.values, y.values)
+    aucs = [_arm(s, regime, *b, 'roc_auc').mean(), _arm(s, regime, *a, 'roc_auc').mean()]
+    v = verdict(g, h, claim, aucs=aucs, base_f1=y.mean())
+    return dict(regime=regime, a=a, b=b, claim=claim, mean=g, half=h, verdict=v, why=fmt_verdict(v, aucs, y.mean()), n=len(x),
+                aucs=aucs, base_f1=y.mean())
+
+def best_remedy(s:pd.DataFrame, # `remedy_scores(...)`
+                regime:str)->tuple: # 'leaves' or a digits task
+    "`(best, tied)`: the remedy without the final BN with the largest mean minority F1, and those it does not beat (paired interval not above 0)."
+    r = s[(s.regime==regime) & ~s.bn & (s.arm!='none')]
+    best = r.groupby('arm').minority_f1.mean().idxmax()
+    tied = [o for o in sorted(set(r.arm)-{best}) if (lambda g: g[0]-g[1] <= 0)(paired_gain(_arm(s, regime, best, False, 'minority_f1').values,
+                                                                                         _arm(s, regime, o, False, 'minority_f1').values))]
+    return best, tied
+
+# %% ../nbs/16_findings.ipynb #efb3e3d3
+def _says(v:dict)->str:
+    lo, hi = v['mean']-v['half'], v['mean']+v['half']
+    if v['verdict'] in ('not informative', 'at the ceiling'): return f"cannot tell ({v['why']})"
+    return ('is better' if lo>0 else 'is worse' if hi<0 else 'matches it' if -EQUIV_MARGIN<lo and hi<EQUIV_MARGIN
+            else 'is not told apart from it') + f", {fmt_gain(v['mean'], v['half'])}"
+
+def remedies_verdict(s:pd.DataFrame, # `remedy_scores(...)`
+                     regime:str)->str: # 'leaves' or a digits task
+    "One paragraph: the best remedy by a paired comparison, and whether the final BN beats, matches or adds to it."
+    best, tied = best_remedy(s, regime)
+    n = len(_arm(s, regime, best, False, 'minority_f1'))
+    alone, added = versus(s, regime, ('none', True), (best, False)), None
+    if ((s.regime==regime) & (s.arm==best) & s.bn).any(): added = versus(s, regime, (best, True), (best, False))
+    gain = versus(s, regime, (best, False), ('none', False))
+    out = (f"On {regime} ({n} task-seed pairs), the remedy with the largest mean minority F1 is {best} "
+           f"({fmt_gain(gain['mean'], gain['half'])} over no remedy), "
+           + (f"but it is not told apart from {', '.join(tied)} by a paired 95 % interval. " if tied else "ahead of every other remedy by a paired 95 % interval. ")
+           + f"The final BN alone against {best}: it {_says(alone)}. ")
+    return out + (f"Added to {best}, the final BN {_says(added)}." if added else f"{best} runs without the final BN only.")
+
+def remedies_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('remedies', ...)`
+    "Beyond the papers: per regime, the best remedy against no remedy, the final BN against it, and the final BN added to it."
+    s, out = remedy_scores(res), []
+    for regime in dict.fromkeys(s.regime):
+        best, _ = best_remedy(s, regime)
+        cmp = [(f"{regime}: the best remedy ({best}) against no remedy", (best, False), ('none', False)),
+               (f"{regime}: the final BN against the best remedy ({best})", ('none', True), (best, False))]
+        if ((s.regime==regime) & (s.arm==best) & s.bn).any():
+            cmp.append((f"{regime}: the final BN added to the best remedy ({best})", (best, True), (best, False)))
+        for name, a, b in cmp:
+            v = versus(s, regime, a, b)
+            out.append(row(BEYOND, name, '11_remedies', v['mean'], v['half'], v['verdict'], None, v['aucs'], v['base_f1']))
+    return out
 
 # %% ../nbs/16_findings.ipynb #e597a7aa
+FINDINGS = dict(table1=table1_findings, configs64=configs64_findings, inference=inference_findings, ratio=ratio_findings,
+                batch=batch_findings, datasets=datasets_findings, majority=majority_findings, sigmoid=sigmoid_findings,
+                calibration=calibration_findings, remedies=remedies_findings)
+"study name -> the function that turns its runs into rows of the findings table."
+
 def findings(out:str|Path='nbs/study/stores', # folder of the study stores
              scale:str='full', # the scale they ran at
              studies:tuple=tuple(FINDINGS))->pd.DataFrame: # keys of `FINDINGS`
