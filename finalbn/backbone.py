@@ -6,22 +6,21 @@ Docs: https://finalbn.github.io/finalbn/backbone.html.md"""
 
 # %% ../nbs/14_backbone.ipynb #c62cc5ce
 from __future__ import annotations
-import hashlib, json, platform, tempfile, time
+import json, tempfile, time
 from pathlib import Path
-import numpy as np, torch
-import fastai, timm, safetensors, safetensors.torch
+import torch, timm, safetensors.torch
 from fastai.basics import set_seed, accuracy
 import fastai.callback.schedule, fastai.callback.progress # Learner.fit_one_cycle, Learner.no_bar
 from fastai.losses import CrossEntropyLossFlat
 from fastai.vision.learner import vision_learner
-import finalbn
-from .home import atomic_write
+from .home import atomic_write, file_sha256
 from .leaves import STUDY_PLANTS, PRETRAIN_PLANTS, DIFFICULTY, embedded_leaves
 from .checkpoints import FORMAT, PRETRAINED, cache_path, pretrained_path, weights_record
 from .data import read_folders, imbalanced_split, split_dls, manifest_hash
+from .run import versions
 
 # %% auto #0
-__all__ = ['RECIPE', 'pretrain_split', 'versions', 'pretrain', 'check_rebuild', 'pretrain_cmd']
+__all__ = ['RECIPE', 'pretrain_split', 'pretrain', 'check_rebuild', 'pretrain_cmd']
 
 # %% ../nbs/14_backbone.ipynb #3e9945a0
 def _plant_of(folder:str): return folder.split('___')[0]
@@ -48,14 +47,6 @@ def pretrain_split(root:str|Path|None=None, # a PlantVillage-layout tree; defaul
 # %% ../nbs/14_backbone.ipynb #4ec575a2
 RECIPE = ('arch', 'size', 'plants', 'n_train', 'n_valid', 'epochs', 'bs', 'lr', 'seed', 'threads')
 "Fields of a record that `pretrain` takes back to rebuild the weights."
-
-def versions()->dict:
-    "Versions of the libraries the weights depend on."
-    return dict(python=platform.python_version(), torch=torch.__version__, timm=timm.__version__,
-                fastai=fastai.__version__, numpy=np.__version__, safetensors=safetensors.__version__,
-                finalbn=finalbn.__version__)
-
-def _sha256(fn): return hashlib.sha256(Path(fn).read_bytes()).hexdigest()
 
 # %% ../nbs/14_backbone.ipynb #0c5257ee
 def pretrain(dest:str|Path, # weights file to write (`.safetensors`); the record goes beside it (`.json`)
@@ -102,7 +93,7 @@ def pretrain(dest:str|Path, # weights file to write (`.safetensors`); the record
                difficulty=DIFFICULTY, manifest=manifest_hash(split),
                valid_accuracy=hist[-1]['valid_accuracy'], history=hist,
                n_params=sum(v.numel() for v in sd.values() if v.is_floating_point()),
-               versions=versions(), file=dest.name, sha256=_sha256(dest))
+               versions=versions(), file=dest.name, sha256=file_sha256(dest))
     atomic_write(dest.with_suffix('.json'), lambda f: Path(f).write_text(json.dumps(rec, indent=1)+'\n'))
     return rec
 

@@ -8,17 +8,20 @@ Docs: https://finalbn.github.io/finalbn/config.html.md"""
 from __future__ import annotations
 import dataclasses, hashlib, json, math, re
 from dataclasses import dataclass, fields, asdict
+import pandas as pd
 from . import leaves
 from .leaves import DIFFICULTY, LAYOUTS
 from .checkpoints import PRETRAINED, check_pretrained
 
 # %% auto #0
-__all__ = ['FACTORS', 'SOURCES', 'SCHEDS', 'ACTS', 'INFER_BN', 'REMEDIES', 'POSTHOC', 'LATER_FIELDS', 'STUDY_DIFFICULTY',
+__all__ = ['FACTORS', 'TRIO', 'SOURCES', 'SCHEDS', 'ACTS', 'INFER_BN', 'REMEDIES', 'POSTHOC', 'LATER_FIELDS', 'STUDY_DIFFICULTY',
            'STUDY_PLANTS', 'PRESETS', 'RunConfig', 'check_fields', 'check_arch', 'embedded_plants', 'parse_roles',
            'validate', 'check_remedy', 'factors_of', 'config_table', 'Preset', 'preset', 'parse_value', 'parse_sets']
 
 # %% ../nbs/07_config.ipynb #c79f12e7
 FACTORS = ('bn','wl','da','mx','uf','wd')
+TRIO = {'no BN':dict(bn=False, wl=False), 'WL':dict(bn=False, wl=True), 'BN':dict(bn=True, wl=False)}
+"Table I's three arms: name -> the factor values that make it."
 SOURCES = ('embedded','plantvillage','folder')
 SCHEDS = ('one_cycle','flat_cos','fine_tune')
 ACTS = ('softmax','sigmoid')
@@ -146,7 +149,7 @@ def validate(c:RunConfig):
     if c.seed<0: raise ValueError(f"seed must be >= 0, not {c.seed}")
     if c.source=='embedded':
         _one_of('plant', c.plant, embedded_plants())
-        if not 0<=c.difficulty<=1: raise ValueError(f"difficulty must be in [0, 1] (0: full-contrast lesions, 1: invisible), not {c.difficulty}")
+        leaves.check_difficulty(c.difficulty)
     elif c.difficulty!=DIFFICULTY:
         raise ValueError(f"difficulty= describes the embedded leaves; source {c.source!r} takes it at its default ({DIFFICULTY})")
     if c.source=='plantvillage' and not re.fullmatch('[A-Za-z]+', c.plant):
@@ -208,7 +211,6 @@ def factors_of(config_id:int)->dict: # a number in 0..63
 
 def config_table()->pd.DataFrame:
     "The 64 configuration ids with their factor flags."
-    import pandas as pd
     return pd.DataFrame([factors_of(i) for i in range(64)], index=pd.RangeIndex(64, name='id')).rename(columns=str.upper)
 
 # %% ../nbs/07_config.ipynb #689594b1

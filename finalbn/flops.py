@@ -13,7 +13,16 @@ from fastai.vision.learner import create_vision_model
 from .layer import add_final_bn
 
 # %% auto #0
-__all__ = ['train_flops']
+__all__ = ['freeze_body', 'train_flops']
+
+# %% ../nbs/17_flops.ipynb #f0ee21de
+def freeze_body(model:nn.Module, # fastai's body / head model: `model[0]` is the body
+                frozen:bool=True, # freeze the body (False: it all trains)
+                train_bn:bool=False): # with `frozen`, the body's BN layers train all the same (fastai's `train_bn`, UF)
+    "Set `requires_grad` of the body's parameters as fastai's `freeze` or `unfreeze` would."
+    for mod in model[0].modules():
+        bn = isinstance(mod, nn.modules.batchnorm._BatchNorm) and train_bn
+        for p in mod.parameters(recurse=False): p.requires_grad_(not frozen or bn)
 
 # %% ../nbs/17_flops.ipynb #f4aecb44
 def train_flops(arch:str, # torchvision model name, e.g. 'vgg19_bn', 'resnet34'
@@ -25,9 +34,7 @@ def train_flops(arch:str, # torchvision model name, e.g. 'vgg19_bn', 'resnet34'
     m = create_vision_model(getattr(torchvision.models, arch), n_out, pretrained=False)
     add_final_bn(m)
     m = m.to('meta')
-    for mod in m[0].modules():
-        bn = isinstance(mod, nn.modules.batchnorm._BatchNorm) and train_bn
-        for p in mod.parameters(recurse=False): p.requires_grad_(not frozen or bn)
+    freeze_body(m, frozen, train_bn)
     x, y = torch.empty(2, 3, size, size, device='meta'), torch.zeros(2, dtype=torch.long, device='meta')
     with FlopCounterMode(display=False) as fc: F.cross_entropy(m.train()(x), y).backward()
     train = fc.get_total_flops()/2

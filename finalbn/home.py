@@ -1,4 +1,4 @@
-"""Where finalbn keeps what it builds once (`finalbn_home()`), and the one way it writes a file or a folder tree so that no reader, in this or another process, ever sees half of it.
+"""Where finalbn keeps what it builds once (`finalbn_home()`), and the one way it writes a file or a folder tree so that no reader, in this or another process, ever sees half of it; a file's sha256.
 
 Docs: https://finalbn.github.io/finalbn/home.html.md"""
 
@@ -6,11 +6,11 @@ Docs: https://finalbn.github.io/finalbn/home.html.md"""
 
 # %% ../nbs/02_home.ipynb #d665057a
 from __future__ import annotations
-import os, shutil, tempfile
+import hashlib, os, shutil, tempfile
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['finalbn_home', 'atomic_write']
+__all__ = ['finalbn_home', 'atomic_write', 'file_sha256']
 
 # %% ../nbs/02_home.ipynb #cde37ab5
 def finalbn_home()->Path:
@@ -40,3 +40,8 @@ def atomic_write(dest:str|Path, # file or folder to write
         _remove(tmp)
         if not (folder and dest.is_dir()): raise
     return dest
+
+# %% ../nbs/02_home.ipynb #22d21294
+def file_sha256(fn:str|Path)->str: # a file
+    "The sha256 of the bytes of `fn`, in hex."
+    return hashlib.sha256(Path(fn).read_bytes()).hexdigest()

@@ -35,6 +35,7 @@ def _ambiguous(what:str, names:list):
     return ValueError(f"{what}: cannot tell which produces the logits; pass its name as `layer=` "
                       f"({' or '.join(f'layer={n!r}' for n in names)})")
 
+# %% ../nbs/00_layer.ipynb #60b361ca
 def _logits_name(model:nn.Module, layer:str|None=None, n_out:int|None=None):
     "Qualified name of the `nn.Linear` that produces the logits of `model` (with `n_out` outputs, when given)."
     mods = dict(model.named_modules())

@@ -13,8 +13,8 @@ from PIL import Image
 from .home import finalbn_home, atomic_write
 
 # %% auto #0
-__all__ = ['DIFFICULTY', 'PLANTS', 'DISEASES', 'STUDY_PLANTS', 'LAYOUTS', 'PRETRAIN_PLANTS', 'EMBEDDED', 'contrast_of',
-           'render_leaf', 'make_leaves', 'embedded_name', 'embedded_leaves']
+__all__ = ['DIFFICULTY', 'PLANTS', 'DISEASES', 'STUDY_PLANTS', 'LAYOUTS', 'PRETRAIN_PLANTS', 'EMBEDDED', 'check_difficulty',
+           'contrast_of', 'render_leaf', 'make_leaves', 'embedded_name', 'embedded_leaves']
 
 # %% ../nbs/03_leaves.ipynb #8d326ccf
 DIFFICULTY = 0.0
@@ -206,10 +206,14 @@ def _render(rng, plant, disease, size, contrast, lesion):
     return _to_uint8(out + rng.normal(0, 0.015, out.shape).astype(np.float32))
 
 # %% ../nbs/03_leaves.ipynb #abb97e6a
+def check_difficulty(difficulty:float)->float: # the embedded leaves' difficulty
+    "`difficulty`, or a `ValueError` if it is not in [0, 1]."
+    if not 0 <= difficulty <= 1: raise ValueError(f"difficulty must be in [0, 1] (0: full-contrast lesions, 1: invisible), not {difficulty}")
+    return difficulty
+
 def contrast_of(difficulty:float)->float: # in [0, 1]: 0 the original leaves, 1 invisible lesions
     "The lesions' contrast at `difficulty`: `1 - difficulty`."
-    if not 0 <= difficulty <= 1: raise ValueError(f"difficulty must be in [0, 1] (0: full-contrast lesions, 1: invisible), not {difficulty}")
-    return 1.0 - difficulty
+    return 1.0 - check_difficulty(difficulty)
 
 def render_leaf(rng:np.random.Generator, # random generator (the image is a function of its state)
                 plant:str, # key of `PLANTS`

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import numpy as np, pandas as pd
 from scipy import stats
-from .config import FACTORS, RunConfig, parse_value, LATER_FIELDS
+from .config import FACTORS, TRIO, RunConfig, parse_value, LATER_FIELDS
 from .metrics import classification_metrics
 from .store import Store
 
@@ -134,12 +134,12 @@ PAPER_TABLE1 = pd.DataFrame([
     columns=['plant','class','no BN','WL','BN']).set_index(['plant','class'])
 "Paper A's Table I: test F1, mean of 10 runs, VGG19, 10 epochs, PlantVillage."
 
-TRIO_OF = {(False,False):'no BN', (False,True):'WL', (True,False):'BN'}
+TRIO_OF = {(v['bn'], v['wl']):k for k,v in TRIO.items()}
 
 def _summ(x): return pd.Series(dict(mean=np.mean(x), std=np.std(x, ddof=1) if len(x)>1 else np.nan, ci95=paired_gain(x)[1], n=len(x)))
 
 # %% ../nbs/12_report.ipynb #c5c129aa
-def _long(res:pd.DataFrame, extra:list=[])->pd.DataFrame:
+def _long(res:pd.DataFrame)->pd.DataFrame:
     "One row per run and class: the trio label, the class, its F1 and the run's ROC-AUC."
     r = res[[k in TRIO_OF for k in zip(res.bn, res.wl)]].copy()
     r['trio'] = [TRIO_OF[k] for k in zip(r.bn, r.wl)]
@@ -147,7 +147,7 @@ def _long(res:pd.DataFrame, extra:list=[])->pd.DataFrame:
     for _,x in r.iterrows():
         for c,f in zip(x.metrics['classes'], x.metrics['f1']):
             rows.append(dict(plant=x.plant, arch=x.arch, cls=c, minority=c in x['info']['minority'], trio=x.trio, seed=x.seed,
-                             f1=f, auc=x.roc_auc, **{e:x[e] for e in extra}))
+                             f1=f, auc=x.roc_auc))
     return pd.DataFrame(rows)
 
 def table1(res:pd.DataFrame)->pd.DataFrame: # `results(...)` of a store holding Table I's trio

@@ -6,10 +6,10 @@ Docs: https://finalbn.github.io/finalbn/run.html.md"""
 
 # %% ../nbs/09_run.ipynb #20436936
 from __future__ import annotations
-import base64, hashlib, io, platform, time
+import base64, io, platform, time
 import numpy as np, torch, torch.nn.functional as F
 from torch import nn
-import fastai, timm, torchvision
+import fastai, timm, torchvision, safetensors
 from fastai.basics import Learner, Callback, CancelFitException, Recorder, set_seed, noop
 from fastai.layers import ConvLayer, Flatten
 from fastai.losses import CrossEntropyLossFlat
@@ -18,6 +18,7 @@ from fastai.callback.training import BnFreeze
 import fastai.callback.schedule, fastai.callback.progress # Learner.fit_one_cycle, fit_flat_cos, no_bar
 from fastai.vision.learner import vision_learner
 import finalbn
+from .home import file_sha256
 from .config import RunConfig, parse_roles, POSTHOC
 from .metrics import classification_metrics, confusion
 from .callback import *
@@ -50,7 +51,7 @@ def weights_sha(pretrained:bool|str)->str|None: # a config's `pretrained`
     f = pretrained_path(pretrained)
     st = f.stat()
     k = (str(f.resolve()), st.st_size, st.st_mtime_ns)
-    if k not in _SHAS: _SHAS[k] = hashlib.sha256(f.read_bytes()).hexdigest()
+    if k not in _SHAS: _SHAS[k] = file_sha256(f)
     return _SHAS[k]
 
 def identity(cfg:RunConfig, # a run config
@@ -187,9 +188,10 @@ def predict(learn:Learner, # a trained learner
     return to_probs(logits, cfg.act), targs.long().numpy()
 
 def versions()->dict:
-    "Versions of the libraries a result depends on."
+    "Versions of the libraries a result or a weights file depends on."
     return dict(python=platform.python_version(), torch=torch.__version__, fastai=fastai.__version__, timm=timm.__version__,
-                torchvision=torchvision.__version__, numpy=np.__version__, finalbn=finalbn.__version__)
+                torchvision=torchvision.__version__, numpy=np.__version__, safetensors=safetensors.__version__,
+                finalbn=finalbn.__version__)
 
 def failed_result(cfg:RunConfig, # the config that failed
                   reason:str, # why, in one line

@@ -6,25 +6,23 @@ Docs: https://finalbn.github.io/finalbn/sweep.html.md"""
 
 # %% ../nbs/11_sweep.ipynb #846fb7e7
 from __future__ import annotations
-import itertools, numbers, os, pickle, signal, sys, traceback
+import itertools, numbers, os, pickle, signal, subprocess, sys, traceback
 import multiprocessing as mp
 from multiprocessing.connection import wait
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 import pandas as pd
 from fastprogress.fastprogress import progress_bar
-from .config import RunConfig, FACTORS
+from .config import RunConfig, FACTORS, TRIO
 from .store import Store
 from .run import run, failed_result, check_data
 
 # %% auto #0
-__all__ = ['TRIO', 'BACKENDS', 'trio', 'factorial', 'grid', 'stale_reason', 'Plan', 'plan', 'sweep', 'sweep_kw', 'failed_runs',
-           'exit_status']
+__all__ = ['BACKENDS', 'trio', 'factorial', 'grid', 'reap_when_gone', 'stale_reason', 'Plan', 'plan', 'sweep', 'sweep_kw',
+           'failed_runs', 'exit_status']
 
 # %% ../nbs/11_sweep.ipynb #b7369e4d
-TRIO = {'no BN':dict(bn=False, wl=False), 'WL':dict(bn=False, wl=True), 'BN':dict(bn=True, wl=False)}
-
 def _bases(base): return [base] if isinstance(base, RunConfig) else list(base)
 
 def trio(base:RunConfig|list)->list: # a config or a list of them
@@ -57,7 +55,7 @@ def _local(run_fn, todo, threads, device, **kw):
 def _die_with_parent():
     "Linux: have the kernel kill this worker when the sweep's process dies, even by SIGKILL, so no orphan runs on."
     try:
-        import ctypes, signal
+        import ctypes
         ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError): pass
 
@@ -114,6 +112,23 @@ def _process(run_fn, todo, threads, device, workers=2, **kw):
         for p, _ in busy.values(): p.kill()
         for p in [p for p,_ in idle] + [p for p,_ in busy.values()]: p.join()
 
+# %% ../nbs/11_sweep.ipynb #c5f1e8e2
+_REAPER = """import sys, time, psutil
+me, driver = psutil.Process(), psutil.Process(int(sys.argv[1]))
+started = {}
+while driver.is_running() and driver.status()!=psutil.STATUS_ZOMBIE:
+    started.update({p.pid:p for p in driver.children(recursive=True) if p.pid!=me.pid})
+    time.sleep(0.5)
+for p in started.values():
+    try: p.kill()
+    except psutil.Error: pass
+"""
+
+def reap_when_gone(pid:int|None=None)->subprocess.Popen: # the process to watch (default: this one)
+    "Start a watcher that, once `pid` is gone, kills every process `pid` had started (checked every 0.5 s): a local Ray's, when a driver is killed."
+    return subprocess.Popen([sys.executable, '-c', _REAPER, str(pid or os.getpid())], start_new_session=True,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
 # %% ../nbs/11_sweep.ipynb #d852c735
 def _ray(run_fn, todo, threads, device, address=None, cpus=1, gpus=0, **kw):
     try: import ray
@@ -121,6 +136,7 @@ def _ray(run_fn, todo, threads, device, address=None, cpus=1, gpus=0, **kw):
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False,
                  **({} if address else dict(num_cpus=os.cpu_count())))
+        if not address: reap_when_gone()  # a local Ray dies with this process, even when it is killed
     task = ray.remote(num_cpus=cpus, num_gpus=gpus)(_work)
     pending = {task.remote(run_fn, c, threads, device):c for c in todo}
     while pending:

@@ -75,7 +75,9 @@ def test_quick_and_report(tmp_path):
 
 def test_configs_and_presets():
     out = finalbn('configs')
-    assert out.returncode==0 and len(out.stdout.strip().splitlines())==66   # two header lines + 64 ids
+    lines = out.stdout.strip().splitlines()
+    assert out.returncode==0 and lines[66]=='' and lines[67].startswith('remedy=')   # two header lines + 64 ids, then the remedies
+    assert [l.split(':')[0].strip() for l in lines[68:]][:3]==['none', 'la_loss', 'balanced_softmax']
     out = finalbn('presets')
     assert out.returncode==0 and 'quick:' in out.stdout and 'paper:' in out.stdout
 
@@ -86,7 +88,12 @@ def test_bench_quick(tmp_path):
                 'n_valid=20', 'n_valid_minor=2', 'n_test=20', 'bs=16', '--reps', '3', '--out', out, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
     rec = json.loads(out.read_text())
-    assert rec and 'load' in json.dumps(rec), list(rec)
+    m = rec['machine']
+    n = 3 if Path('/proc/loadavg').exists() else 0
+    for k in ('load_before', 'load_after'):
+        assert len(m[k])==n and all(isinstance(x, float) and 0 <= x < 1e4 for x in m[k]), m
+    assert (rec['counts']['reps'], rec['config']['size'], 'sweep' in rec) == (3, 16, False), rec['counts']
+    assert f'wrote {out}' in r.stdout and '2. finalbn (fastai) fit / plain PyTorch fit' in r.stdout, r.stdout
 
 def test_trio_on_a_folder_tree(tmp_path):
     "The Table I trio on a one-folder-per-class tree of the user's, from the command line only, then its report."

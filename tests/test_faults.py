@@ -89,3 +89,36 @@ def test_refused_sweep_creates_no_store(tmp_path):
     with pytest.raises(ValueError, match='Not enough images'):
         sweep([TINY.replace(n_major=5000)], [0], tmp_path/'r.db', run_fn=fake_run, progress=False)
     assert list(tmp_path.iterdir()) == []
+
+RAY_DRIVER = """import sys, time
+from pathlib import Path
+from finalbn.config import RunConfig
+from finalbn.sweep import sweep
+def hang(cfg, threads=None, device=None, started=sys.argv[1]):  # the path travels with the function to the Ray worker
+    "A run that says it started, then waits to be killed."
+    Path(started).write_text('started')
+    time.sleep(600)
+cfg = RunConfig(source='folder', path=sys.argv[2], plant='', roles='a=majority,b=minority', size=16, epochs=1,
+                n_major=20, ratio=10., n_valid=5, n_valid_minor=2, n_test=5, bs=8)
+sweep([cfg], [0], sys.argv[3], backend='ray', run_fn=hang, progress=False)
+"""
+
+def test_killed_ray_driver_leaves_no_process(tmp_path):
+    "A Ray sweep's driver killed with SIGKILL while a task runs: 30 s later none of the processes it started lives on."
+    pytest.importorskip('ray'); psutil = pytest.importorskip('psutil')
+    root, started = folder_dataset(tmp_path/'data'), tmp_path/'started'
+    driver = subprocess.Popen([sys.executable, '-c', RAY_DRIVER, str(started), str(root), str(tmp_path/'r.db')],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        if started.exists() or driver.poll() is not None: break
+        subprocess.run(['sleep', '0.5'])
+    assert started.exists(), f"the Ray task never started (driver exit status {driver.poll()})"
+    subprocess.run(['sleep', '2'])                                     # the raylet's agents are up
+    procs = [p for p in psutil.Process(driver.pid).children(recursive=True)]
+    assert any('raylet' in ' '.join(p.cmdline()) for p in procs)       # a local Ray, started by the sweep
+    driver.kill(); driver.wait()
+    def alive(): return [p for p in procs if p.is_running() and p.status()!=psutil.STATUS_ZOMBIE]
+    for _ in range(60):                                                 # 30 s at most
+        if not alive(): break
+        subprocess.run(['sleep', '0.5'])
+    assert alive() == [], [f"{p.pid} {p.name()}" for p in alive()]

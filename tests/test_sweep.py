@@ -50,7 +50,7 @@ def local_store(tmp_path_factory):
 
 @pytest.mark.parametrize('backend', ['process', 'ray'])
 def test_backends_agree(local_store, tmp_path, backend):
-    pytest.importorskip(backend if backend=='ray' else 'multiprocessing')
+    if backend=='ray': pytest.importorskip('ray')
     store = tmp_path/f'{backend}.db'
     out = subprocess.run(sweep_cmd(store, '--plants', 'Apple', '--seeds', '2', '--threads', '1', '--backend', backend),
                          capture_output=True, text=True, timeout=600)
