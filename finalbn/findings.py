@@ -236,6 +236,7 @@ def best_remedy(s:pd.DataFrame, # `remedy_scores(...)`
 # %% ../nbs/16_findings.ipynb #efb3e3d3
 def _says(v:dict)->str:
     lo, hi = v['mean']-v['half'], v['mean']+v['half']
+    if v['verdict']=='at the ceiling' and hi<0: return f"is worse, {fmt_gain(v['mean'], v['half'])} (no gain could show at the ceiling; a loss can)"
     if v['verdict'] in ('not informative', 'at the ceiling'): return f"cannot tell ({v['why']})"
     return ('is better' if lo>0 else 'is worse' if hi<0 else 'matches it' if -EQUIV_MARGIN<lo and hi<EQUIV_MARGIN
             else 'is not told apart from it') + f", {fmt_gain(v['mean'], v['half'])}"
