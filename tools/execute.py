@@ -3,6 +3,7 @@ study notebooks read the committed store and module notebooks show their full de
 cells flagged `slow` or `gpu`, which it does not run (nbdev-test skips them too, so no other cell needs them).
 
     python tools/execute.py nbs/04_data.ipynb nbs/study/11_remedies.ipynb
+    python tools/execute.py --slow nbs/20_cli.ipynb    # the slow cells too
 """
 import os, re, sys, time
 from pathlib import Path
@@ -16,14 +17,16 @@ def flags(source:str)->set:
     "The words of a cell's `#|` directive lines."
     return {w for l in source.splitlines() if l.startswith('#|') for w in re.split(r'[\s:]+', l[2:].strip()) if w}
 
-def execute(fn:Path):
+def execute(fn:Path, skip_flags:set=SKIP):
     "Run the notebook `fn` and write its outputs back; raise on the first cell that fails, leaving the file as it was."
     nb, sh = read_nb(fn), CaptureShell(fn)
-    skip = lambda c: c.cell_type!='code' or bool(flags(c.source) & SKIP) or 'nbdev_export' in c.source
+    skip = lambda c: c.cell_type!='code' or bool(flags(c.source) & skip_flags) or 'nbdev_export' in c.source
     with working_directory(fn.parent): sh.run_all(nb, exc_stop=True, preproc=skip)
     write_nb(nb, fn)
 
 if __name__ == '__main__':
     os.environ.pop('IN_TEST', None)
-    for f in sys.argv[1:]:
-        t = time.perf_counter(); execute(Path(f).resolve()); print(f"{f}: {time.perf_counter()-t:.0f} s")
+    args = sys.argv[1:]
+    skip = SKIP - {'slow'} if '--slow' in args else SKIP
+    for f in [a for a in args if a!='--slow']:
+        t = time.perf_counter(); execute(Path(f).resolve(), skip); print(f"{f}: {time.perf_counter()-t:.0f} s")
