@@ -164,7 +164,7 @@ PRESET_NAMES = ('quick','scratch','tiny','paper')
 "The names of `finalbn.config.PRESETS`, for the help (tested equal)."
 STUDY_NAMES = ('difficulty','table1','configs64','inference','ratio','batch','datasets','majority','sigmoid','calibration','why','remedies')
 "The names of `finalbn.study.STUDIES`, for the help (tested equal)."
-SCALES = ('tiny','full','paper')
+SCALES = ('tiny','full','confirm','paper')
 "The study scales of `finalbn.study.SCALES` (tested equal)."
 TABLES = ('table1','ranking','effects','gain')
 GRIDS = ('trio','64','factorial','none')
@@ -227,7 +227,7 @@ def add_smoke_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the pa
 def add_study_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
     "Add `finalbn study`'s arguments to `p`."
     p.add_argument('name', choices=[*STUDY_NAMES, 'all'], metavar='NAME|all', help=f"a study: {', '.join(STUDY_NAMES)}, or all")
-    p.add_argument('--scale', default='full', choices=SCALES, help='tiny (CI), full (the committed outputs, CPU) or paper (PlantVillage, GPU) (default full)')
+    p.add_argument('--scale', default='full', choices=SCALES, help='tiny (CI), full (the exploratory study, CPU), confirm (fresh seeds, study/12_plan) or paper (PlantVillage, GPU) (default full)')
     p.add_argument('--out', default='nbs/study/stores', help='folder of the stores, one SQLite file per scale (default nbs/study/stores)')
     p.add_argument('--path', default='', help='PlantVillage root (needed by --scale paper)')
     p.add_argument('--folder', default='', help='a one-folder-per-class tree of your own, for study datasets')

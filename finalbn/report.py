@@ -14,7 +14,7 @@ from .metrics import classification_metrics
 from .store import Store
 
 # %% auto #0
-__all__ = ['EQUIV_MARGIN', 'AUC_FLOOR', 'CEILING', 'VERDICTS', 'CONFIG_FIELDS', 'PAPER_TABLE1', 'TRIO_OF', 'results',
+__all__ = ['EQUIV_MARGIN', 'AUC_FLOOR', 'CEILING', 'VERDICTS', 'CLAIMS', 'CONFIG_FIELDS', 'PAPER_TABLE1', 'TRIO_OF', 'results',
            'paired_gain', 'verdict', 'fmt_verdict', 'fmt_gain', 'select', 'check_pooled', 'table1', 'format_table1',
            'brief_table1', 'table1_verdicts', 'plot_table1', 'ranking', 'effects', 'gain', 'plot_gain']
 
@@ -63,14 +63,17 @@ def paired_gain(a, # values with the final BN (or the differences themselves)
     h = float(stats.t.ppf((1+level)/2, len(d)-1)*d.std(ddof=1)/np.sqrt(len(d))) if len(d)>1 else float('nan')
     return float(d.mean()), h
 
+CLAIMS = ('gain', 'no gain', 'no improvement', 'effect')
+"What a paper can claim of a paired gain: a gain; no gain (equivalence within the margin); no improvement (no gain above the margin); an effect in either direction."
+
 def verdict(mean:float, # mean paired gain
-            half:float, # half-width of its 95 % interval (NaN: one seed)
-            claim:str='gain', # what the paper claims: 'gain' or 'no gain'
-            margin:float=EQUIV_MARGIN, # equivalence margin of "no gain"
+            half:float, # half-width of its interval (95 %, or Bonferroni's level; NaN: one seed)
+            claim:str='gain', # what the paper claims, one of `CLAIMS`
+            margin:float=EQUIV_MARGIN, # the margin of 'no gain', 'no improvement' and 'effect'
             aucs:list|None=None, # mean minority ROC-AUC of each compared arm (None: not checked)
             base_f1:float|None=None)->str: # the baseline's mean minority F1 (None: not checked)
     "One of `VERDICTS`: does the gain `mean ± half` reproduce the paper's `claim`, and can this comparison tell?"
-    if claim not in ('gain','no gain'): raise ValueError(f"claim must be 'gain' or 'no gain', not {claim!r}")
+    if claim not in CLAIMS: raise ValueError(f"claim must be one of {', '.join(map(repr, CLAIMS))}, not {claim!r}")
     if not np.isfinite(mean): raise ValueError(f"the mean gain must be finite, not {mean}")
     if aucs is not None:
         a = np.asarray(aucs, dtype=float)
@@ -81,7 +84,9 @@ def verdict(mean:float, # mean paired gain
     lo, hi = mean-half, mean+half
     none = -margin<lo and hi<margin
     if claim=='gain': return 'not reproduced' if hi<0 or none else 'reproduced' if lo>0 else 'inconclusive'
-    return 'reproduced' if none else 'not reproduced' if lo>0 or hi<0 else 'inconclusive'
+    if claim=='no gain': return 'reproduced' if none else 'not reproduced' if lo>0 or hi<0 else 'inconclusive'
+    if claim=='no improvement': return 'reproduced' if hi<margin else 'not reproduced' if lo>margin else 'inconclusive'
+    return 'reproduced' if lo>0 or hi<0 else 'not reproduced' if none else 'inconclusive'
 
 def fmt_verdict(v:str, # a verdict of `verdict`
                 aucs:list|None=None, # the arms' mean minority ROC-AUC, as given to `verdict`

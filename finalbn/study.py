@@ -20,18 +20,19 @@ from .report import results
 
 # %% auto #0
 __all__ = ['SCALES', 'SCALE_PRESETS', 'PRETRAINED_DIGITS', 'RATIOS', 'BATCHES', 'DIFFICULTIES', 'TRAINED_REMEDIES',
-           'CALIBRATION_SEEDS', 'STUDIES', 'RUN_ORDER', 'base', 'simple', 'folder_task', 'digits', 'Study',
-           'study_configs', 'study_seeds', 'store_path', 'run_study', 'load_study', 'study_results', 'study_cmd']
+           'CONFIRM_SEEDS', 'CALIBRATION_SEEDS', 'STUDIES', 'RUN_ORDER', 'base', 'simple', 'folder_task', 'digits',
+           'Study', 'study_configs', 'study_seeds', 'store_path', 'run_study', 'load_study', 'study_results',
+           'study_cmd']
 
 # %% ../nbs/15_study.ipynb #03af73a3
-SCALES = ('tiny','full','paper')
-SCALE_PRESETS = {'tiny':'tiny', 'full':'quick', 'paper':'paper'}
+SCALES = ('tiny','full','confirm','paper')
+SCALE_PRESETS = {'tiny':'tiny', 'full':'quick', 'confirm':'quick', 'paper':'paper'}
 "scale -> the `finalbn.config.PRESETS` entry its `base` is built on."
 
 def _check_scale(scale):
     if scale not in SCALES: raise ValueError(f"unknown scale {scale!r}; allowed: {', '.join(SCALES)}")
 
-def base(scale:str='full', # 'tiny', 'full' or 'paper'
+def base(scale:str='full', # 'tiny', 'full', 'confirm' or 'paper'
          plant:str='Apple', # plant of the binary task
          path:str='', # PlantVillage root (scale 'paper' only)
          **kw)->RunConfig: # fields to change
@@ -50,7 +51,7 @@ def simple(scale:str, # 'paper' ('tiny': `base`; 'full' refuses: see below)
     "The much simpler network of finding 4 on PlantVillage: `small_cnn` trained from scratch."
     _check_scale(scale)
     if scale=='tiny': return base('tiny', plant, **kw)
-    if scale=='full': raise ValueError("at the 'full' scale finding 4 runs the much simpler network on the digits (`digits`), where "
+    if scale in ('full','confirm'): raise ValueError(f"at the {scale!r} scale finding 4 runs the much simpler network on the digits (`digits`), where "
                                        "it learns, not on the embedded leaves at 100 : 1")
     return base('paper', plant, path, arch='small_cnn', pretrained=False, frozen=False, uf=False, **kw)
 
@@ -90,14 +91,15 @@ def _bn(cfgs): return [c.replace(bn=b) for c in cfgs for b in (False,True)]
 def _table1(scale, path='', **kw): return trio([base(scale, p, path) for p in _plants(scale)])
 def _factorial(scale, path='', **kw):
     if scale=='tiny': return factorial(base(scale), ('bn','wl','da'))
-    return factorial(base(scale, 'Apple', path, **({} if scale=='full' else dict(arch='resnet34'))))
-RATIOS = {'tiny':[1.,4.,20.], 'full':[1.,10.,100.,400.], 'paper':[1.,10.,50.,100.,200.,500.,1000.]}
-BATCHES = {'tiny':[4,8], 'full':[8,32,128], 'paper':[8,16,32,64,128]}
+    return factorial(base(scale, 'Apple', path, **({} if scale in ('full','confirm') else dict(arch='resnet34'))))
+RATIOS = {'tiny':[1.,4.,20.], 'full':[1.,10.,100.,400.], 'confirm':[10.,30.,100.,200.], 'paper':[1.,10.,50.,100.,200.,500.,1000.]}
+"The imbalance ratios of finding 2 (`confirm`: ends whose no-BN arm can tell, `study/12_plan`)."
+BATCHES = {'tiny':[4,8], 'full':[8,32,128], 'confirm':[8,32,128], 'paper':[8,16,32,64,128]}
 def _ratio(scale, path='', **kw): return grid(_bn([base(scale, 'Apple', path)]), ratio=RATIOS[scale])
 def _batch(scale, path='', **kw): return grid(_bn([base(scale, 'Apple', path)]), bs=BATCHES[scale])
 def _datasets(scale, path='', folder='', roles='', **kw):
     cs = trio([digits(scale)])
-    if scale=='full': cs += trio([digits(scale, **PRETRAINED_DIGITS)])
+    if scale in ('full','confirm'): cs += trio([digits(scale, **PRETRAINED_DIGITS)])
     if scale=='paper': cs += trio([simple(scale, p, path) for p in _plants(scale)])
     if folder: cs += trio([folder_task(folder, roles, scale)])
     return cs
@@ -105,7 +107,7 @@ DIFFICULTIES = {'tiny':[0.], 'full':[0., 0.3, 0.35, 0.4, 0.45, 0.5, 1.]}
 "The difficulties of the embedded leaves that the calibration tries: the two ends, then a grid where the band lies."
 def _arms(c): return [c, c.replace(ratio=1., n_valid_minor=c.n_valid)]
 def _difficulty(scale, **kw):
-    if scale=='paper': return []
+    if scale in ('paper','confirm'): return []  # the calibration is never redone on the confirmatory seeds
     return [a for d in DIFFICULTIES[scale] for p in _plants(scale) for a in _arms(base(scale, p, difficulty=d))]
 def _layout(scale, path='', **kw): return _bn([base(scale, 'Tomato', path, layout=l) for l in ('binary','multi','two_majority')])
 def _sigmoid(scale, path='', **kw): return _bn([base(scale, 'Apple', path, act=a) for a in ('softmax','sigmoid')])
@@ -118,19 +120,23 @@ def _remedy_arms(b, scale):
                                                                 for x in (False,True) if ok(r, x)]
 def _remedies(scale, path='', **kw):
     if scale=='paper': return []
+    if scale=='confirm':  # the plan's headline: the final BN against and added to the best remedy of the exploratory study
+        return [base(scale, p, n_valid_minor=3, remedy=r, bn=x) for p in _plants(scale) for r in ('none', 'cb_focal') for x in (False, True)]
     v = dict(n_valid_minor=3, **(dict(epochs=2) if scale=='tiny' else {}))  # tuning needs 3 minority validation images; DRW 2 epochs
     tasks = [base(scale, p, **v) for p in _plants(scale)] + ([digits(scale, **v), digits(scale, **PRETRAINED_DIGITS, **v)] if scale=='full' else [])
     return [a for b in tasks for a in _remedy_arms(b, scale)]
 
-_S = lambda full: {'tiny':2, 'full':full, 'paper':10}
-CALIBRATION_SEEDS = {'tiny':(100,), 'full':(100, 101), 'paper':()}
+CONFIRM_SEEDS = tuple(range(1000, 1010))
+"The confirmatory study's seeds (`study/12_plan`): fresh, no exploratory run used them."
+_S = lambda full: {'tiny':2, 'full':full, 'confirm':CONFIRM_SEEDS, 'paper':10}
+CALIBRATION_SEEDS = {'tiny':(100,), 'full':(100, 101), 'confirm':(), 'paper':()}
 "Seeds of the difficulty calibration: disjoint from every other study's seeds (0, 1, ...)."
 STUDIES = {s.name:s for s in [
     Study('difficulty', '00_difficulty', "Calibrating the embedded leaves' difficulty, without the final BN", _difficulty,
           CALIBRATION_SEEDS),
     Study('table1', '01_table1', "Table I: no final BN, weighted loss, final BN, three plants", _table1, _S(5)),
     Study('configs64', '02_configs64', "The 64 configurations: ranking, main effects, interactions", _factorial,
-          {'tiny':1, 'full':2, 'paper':10}),
+          {'tiny':1, 'full':2, 'confirm':CONFIRM_SEEDS[:5], 'paper':10}),
     Study('inference', '03_inference', "Finding 1: the final BN dropped or folded at inference", _table1, _S(5)),
     Study('ratio', '04_ratio', "Finding 2: the gain against the imbalance ratio", _ratio, _S(5)),
     Study('batch', '05_batch_size', "Finding 3: the gain against the batch size", _batch, _S(5)),
@@ -140,7 +146,7 @@ STUDIES = {s.name:s for s in [
     Study('calibration', '09_calibration', "Calibration, softmax confidence and loss against F1", _table1, _S(5)),
     Study('why', '10_why', "Why it works: shift and scale, logit adjustment, tuned thresholds, ROC-AUC", _table1, _S(5)),
     Study('remedies', '11_remedies', "Beyond the papers: the final BN against the remedies practitioners use", _remedies,
-          {'tiny':2, 'full':5, 'paper':()}),
+          {'tiny':2, 'full':5, 'confirm':CONFIRM_SEEDS, 'paper':()}),
 ]}
 
 RUN_ORDER = ('table1','datasets','sigmoid','majority','ratio','batch','configs64','inference','calibration','why','remedies')
