@@ -119,12 +119,14 @@ def ratio_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('rat
     def judged(r): # the inner ratio r against each end
         ds = {e:paired_gain(gs[r], gs[e], level=level) for e in ends}
         vs = [verdict(m, h, aucs=arms(r)+arms(e), base_f1=g['no BN'][r]) for e,(m,h) in ds.items()]
-        return combine(vs), min(ds.values(), key=lambda x: x[0]-x[1])
+        e = min(ds, key=lambda e: ds[e][0]-ds[e][1])  # the end that decides
+        return combine(vs), ds[e], e
     per = {r:judged(r) for r in inner}
     ok = [r for r in inner if per[r][0]=='reproduced']
     peak = max(ok, key=g.gain.get) if ok else g.gain[inner].idxmax()
+    v, (m, h), end = per[peak]
     return [row(PAPER_B, f"2: the gain peaks at an inner ratio ({peak:g} : 1 against both ends; {level:.1%} intervals)", '04_ratio',
-                *per[peak][1], per[peak][0], None, arms(peak), g['no BN'][peak])]
+                m, h, v, None, arms(peak)+arms(end), g['no BN'][peak])]
 
 def batch_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('batch', ...)`
     "Paper B's finding 3: the batch size changes the gain (each batch size's gain against the reference's, two-sided, Bonferroni)."
