@@ -30,7 +30,7 @@ def bench_config(name:str='quick', # preset whose base config is measured
                  plant:str='Apple', # plant of the embedded leaves
                  **kw)->RunConfig: # `RunConfig` fields overriding the preset's base
     "The config the benchmark measures: preset `name`'s base on `plant`, with `kw` changed."
-    return RunConfig(**{**preset(name).base, 'plant':plant, **kw})
+    return preset(name).config(plant, **kw)
 
 def _check(cfg:RunConfig):
     if cfg.da or cfg.mx or cfg.act!='softmax' or cfg.wl:

@@ -48,7 +48,7 @@ def check_run_args(args):
 
 def build_configs(args)->tuple:
     "`(configs, seeds, preset)` from the command line's preset, grid and overrides (all validated)."
-    from finalbn.config import RunConfig, parse_sets, preset
+    from finalbn.config import parse_sets, preset
     sets, vary = parse_sets(args.set), parse_sets(args.vary, many=True)
     check_run_args(args)
     seeds = parse_seeds(args.seeds) if args.seeds else None
@@ -59,7 +59,7 @@ def build_configs(args)->tuple:
     p = preset(args.preset, **sets)
     plants = args.plants.split(',') if args.plants else list(p.plants)
     archs = args.archs.split(',') if args.archs else list(p.archs)
-    bases = [RunConfig(**{**p.base, 'plant':pl, 'arch':a}) for a in archs for pl in plants]
+    bases = [p.config(pl, arch=a) for a in archs for pl in plants]
     grids = {'trio':trio, '64':factorial, 'factorial':lambda b: factorial(b, tuple(args.factors.split(','))), 'none':list}
     cfgs = grids[args.grid](bases)
     if vary: cfgs = grid(cfgs, **vary)

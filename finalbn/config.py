@@ -222,6 +222,9 @@ class Preset:
     archs:tuple # architectures to run
     seeds:tuple # seeds to run
     doc:str='' # one line on what it is for
+    def config(self, plant:str, **kw)->RunConfig: # `RunConfig` fields overriding the base
+        "The base config on `plant` with `kw` changed: how a study, a sweep and the benchmark make a run of a preset."
+        return RunConfig(**{**self.base, 'plant':plant, **kw})
 
 def _backbone()->dict:
     "Model fields of the first of finalbn's embedded backbones, fine-tuned."

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from .config import parse_roles
 from .metrics import classification_metrics
-from .report import table1, effects, gain, paired_gain, verdict, fmt_gain, fmt_verdict, TRIO_OF, VERDICTS, EQUIV_MARGIN
+from .report import table1, effects, gain, paired_gain, verdict, fmt_gain, fmt_verdict, TRIO_OF, VERDICTS, EQUIV_MARGIN, minority_f1
 from .run import outputs, to_probs, posthoc_scores
 from .study import base, load_study
 
@@ -81,7 +81,6 @@ def configs64_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study(
          else 'not reproduced' if vg=='not reproduced' or len(above) else 'inconclusive')
     return [row(PAPER_A, "64 configurations: the final BN is the largest single gain", '02_configs64', g, h, v, None, aucs, base)]
 
-def _minority_f1(m:dict, info:dict)->float: return float(np.mean([m['f1'][m['classes'].index(c)] for c in info['minority']]))
 
 def dropped_scores(res:pd.DataFrame)->pd.DataFrame: # `load_study('inference', ...)`
     "Per final-BN run: minority F1 and ROC-AUC with the layer dropped at inference, beside the same seed's run without a final BN."
@@ -92,7 +91,7 @@ def dropped_scores(res:pd.DataFrame)->pd.DataFrame: # `load_study('inference', .
         o = outputs(x['info'])
         m = classification_metrics(to_probs(o['test_drop'], x.act), o['test_y'], x['info']['classes'])
         b = nob.loc[(x.plant, x.seed)]
-        rows.append(dict(plant=x.plant, seed=x.seed, drop=_minority_f1(m, x['info']), drop_auc=m['roc_auc'], keep=x.minority_f1,
+        rows.append(dict(plant=x.plant, seed=x.seed, drop=minority_f1(m, x['info']), drop_auc=m['roc_auc'], keep=x.minority_f1,
                          keep_auc=x.roc_auc, nobn=b.minority_f1, nobn_auc=b.roc_auc))
     return pd.DataFrame(rows)
 
@@ -192,7 +191,6 @@ POSTHOC_FROM_NONE = ('posthoc_la', 'threshold')
 "The post-hoc remedies the remedies study computes from its no-remedy runs."
 
 def _task(x): return x.plant if x.source=='embedded' else dataset_name(x)
-def _minority_f1(m:dict, info:dict)->float: return float(np.mean([m['f1'][m['classes'].index(c)] for c in info['minority']]))
 
 def remedy_scores(res:pd.DataFrame)->pd.DataFrame: # `load_study('remedies', ...)`
     "One row per task, arm, final BN and seed: minority F1, ROC-AUC, ECE (and the post-hoc remedies' tuned value)."
@@ -206,7 +204,7 @@ def remedy_scores(res:pd.DataFrame)->pd.DataFrame: # `load_study('remedies', ...
         for rem in POSTHOC_FROM_NONE:
             p, y, value = posthoc_scores(rem, o, x['info'], x)
             m = classification_metrics(p, y, x['info']['classes'])
-            rows.append(key | dict(arm=rem, minority_f1=_minority_f1(m, x['info']), roc_auc=m['roc_auc'], ece=m['ece'], value=value))
+            rows.append(key | dict(arm=rem, minority_f1=minority_f1(m, x['info']), roc_auc=m['roc_auc'], ece=m['ece'], value=value))
     return pd.DataFrame(rows)
 
 # %% ../nbs/16_findings.ipynb #3000f704

@@ -14,17 +14,23 @@ from .metrics import classification_metrics
 from .store import Store
 
 # %% auto #0
-__all__ = ['EQUIV_MARGIN', 'AUC_FLOOR', 'CEILING', 'VERDICTS', 'CLAIMS', 'CONFIG_FIELDS', 'PAPER_TABLE1', 'TRIO_OF', 'results',
-           'paired_gain', 'verdict', 'fmt_verdict', 'fmt_gain', 'select', 'check_pooled', 'table1', 'format_table1',
-           'brief_table1', 'table1_verdicts', 'plot_table1', 'ranking', 'effects', 'gain', 'plot_gain']
+__all__ = ['EQUIV_MARGIN', 'AUC_FLOOR', 'CEILING', 'VERDICTS', 'CLAIMS', 'CONFIG_FIELDS', 'PAPER_TABLE1', 'TRIO_OF',
+           'minority_f1', 'results', 'paired_gain', 'verdict', 'fmt_verdict', 'fmt_gain', 'select', 'check_pooled',
+           'table1', 'format_table1', 'brief_table1', 'table1_verdicts', 'plot_table1', 'ranking', 'effects', 'gain',
+           'plot_gain']
 
 # %% ../nbs/12_report.ipynb #d195bc78
+def minority_f1(m:dict, # a run's metrics (`classification_metrics`)
+                info:dict)->float: # its `info`, naming its minority classes
+    "The F1 of the minority class, averaged over the minority classes where there are several."
+    return float(np.mean([m['f1'][m['classes'].index(c)] for c in info['minority']]))
+
 def _metric_cols(d:pd.DataFrame)->pd.DataFrame:
     out = {}
     for i,(m,inf) in enumerate(zip(d.metrics, d['info'])):
         row = {f"{k} {c}":v for k in ('precision','recall','f1') for c,v in zip(m['classes'], m[k])}
         row.update({k:m[k] for k in ('accuracy','balanced_accuracy','roc_auc','nll','brier','ece','best_epoch','min_loss_epoch')})
-        row['minority_f1'] = float(np.mean([m['f1'][m['classes'].index(c)] for c in inf['minority']]))
+        row['minority_f1'] = minority_f1(m, inf)
         out[i] = row
     return pd.DataFrame.from_dict(out, orient='index')
 

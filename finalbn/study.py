@@ -38,11 +38,10 @@ def base(scale:str='full', # 'tiny', 'full', 'confirm' or 'paper'
          **kw)->RunConfig: # fields to change
     "The studies' base config at `scale` for `plant`."
     _check_scale(scale)
-    d = PRESETS[SCALE_PRESETS[scale]].base
     if scale=='paper':
         if not path: raise ValueError("scale 'paper' needs path= (the root of your PlantVillage copy)")
-        d = d | dict(path=str(path))
-    return RunConfig(**(d | dict(plant=plant) | kw))
+        kw = dict(path=str(path)) | kw
+    return PRESETS[SCALE_PRESETS[scale]].config(plant, **kw)
 
 def simple(scale:str, # 'paper' ('tiny': `base`; 'full' refuses: see below)
            plant:str='Apple', # plant of the binary task
