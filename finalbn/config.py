@@ -199,8 +199,8 @@ def check_remedy(c:RunConfig):
         raise ValueError("remedy 'ldam_drw' sets its margins on cosine logits in [-1, 1]; a final BN after the cosine head rescales them "
                          "and the margins lose their meaning: set bn=False")
     if c.remedy=='crt' and not c.pretrained: raise ValueError("remedy 'crt' retrains the head of a body kept fixed: it needs pretrained weights")
-    if c.remedy=='tau_norm' and c.bn and c.infer_bn=='keep':
-        raise ValueError("remedy 'tau_norm' rescales the weights of the logits layer, which a kept final BN follows: set infer_bn='drop' or bn=False")
+    if c.remedy=='tau_norm' and c.bn and c.infer_bn!='drop':
+        raise ValueError(f"remedy 'tau_norm' rescales the weights of the logits layer, which a final BN follows (infer_bn={c.infer_bn!r}): set infer_bn='drop' or bn=False")
     if c.remedy=='threshold' and c.layout!='binary': raise ValueError(f"remedy 'threshold' is for binary tasks, not layout={c.layout!r}")
 
 # %% ../nbs/07_config.ipynb #eb3d7c9f

@@ -12,7 +12,7 @@ from .config import parse_roles
 from .metrics import classification_metrics
 from .report import table1, effects, gain, paired_gain, verdict, fmt_gain, fmt_verdict, TRIO_OF, VERDICTS, EQUIV_MARGIN, minority_f1
 from .run import outputs, to_probs, posthoc_scores
-from .study import base, load_study
+from .study import base, load_study, CONFIRM_REMEDY
 
 # %% auto #0
 __all__ = ['PAPER_A', 'PAPER_B', 'BEYOND', 'POSTHOC_FROM_NONE', 'FINDINGS', 'row', 'combine', 'table1_findings',
@@ -217,7 +217,7 @@ def versus(s:pd.DataFrame, # `remedy_scores(...)`
            claim:str='gain')->dict: # 'gain' or 'no gain' (a matches b within the margin)
     "The paired gain of arm `a` over arm `b` on the minority F1, its interval and verdict, with what the verdict rests on."
     x, y = _arm(s, regime, *a, 'minority_f1'), _arm(s, regime, *b, 'minority_f1')
-    if not len(x) or not x.index.equals(y.index): raise ValueError(f"arms {a} and {b} of {regime!r} are not paired: {len(x)} and {len(y)} runs")
+    if not len(x) or not x.index.equals(y.index) or not x.index.is_unique: raise ValueError(f"arms {a} and {b} of {regime!r} are not paired: {len(x)} and {len(y)} runs")
     g, h = paired_gain(x.values, y.values)
     aucs = [_arm(s, regime, *b, 'roc_auc').mean(), _arm(s, regime, *a, 'roc_auc').mean()]
     v = verdict(g, h, claim, aucs=aucs, base_f1=y.mean())
@@ -229,8 +229,7 @@ def best_remedy(s:pd.DataFrame, # `remedy_scores(...)`
     "`(best, tied)`: the remedy without the final BN with the largest mean minority F1, and those it does not beat (paired interval not above 0)."
     r = s[(s.regime==regime) & ~s.bn & (s.arm!='none')]
     best = r.groupby('arm').minority_f1.mean().idxmax()
-    tied = [o for o in sorted(set(r.arm)-{best}) if (lambda g: g[0]-g[1] <= 0)(paired_gain(_arm(s, regime, best, False, 'minority_f1').values,
-                                                                                         _arm(s, regime, o, False, 'minority_f1').values))]
+    tied = [o for o in sorted(set(r.arm)-{best}) if (lambda v: v['mean']-v['half'] <= 0)(versus(s, regime, (best, False), (o, False)))]
     return best, tied
 
 # %% ../nbs/16_findings.ipynb #efb3e3d3
@@ -259,7 +258,7 @@ def remedies_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('
     "Beyond the papers: per regime, the best remedy against no remedy, the final BN against it, and the final BN added to it."
     s, out = remedy_scores(res), []
     for regime in dict.fromkeys(s.regime):
-        best, _ = best_remedy(s, regime)
+        best = CONFIRM_REMEDY if scale=='confirm' else best_remedy(s, regime)[0]  # the plan names it; else the data do
         cmp = [(f"{regime}: the best remedy ({best}) against no remedy", (best, False), ('none', False)),
                (f"{regime}: the final BN against the best remedy ({best})", ('none', True), (best, False))]
         if ((s.regime==regime) & (s.arm==best) & s.bn).any():

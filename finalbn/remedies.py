@@ -128,38 +128,37 @@ def ldam_margins(counts:list, # training images per class, in the vocab's order
     return m * (max_m / m.max())
 
 class NormedLinear(nn.Linear):
-    "Cosine classifier: the cosine between the features and each class's weight vector, no bias."
-    def __init__(self, n_in:int, n_out:int): super().__init__(n_in, n_out, bias=False)
+    "Scaled cosine classifier: s times the cosine between the features and each class's weight vector, no bias."
+    def __init__(self, n_in:int, n_out:int, s:float=30.): # s: the scale of the logits (LDAM's 30)
+        super().__init__(n_in, n_out, bias=False)
+        self.s = s
     def forward(self, x:torch.Tensor)->torch.Tensor:
-        return F.linear(F.normalize(x, dim=-1), F.normalize(self.weight, dim=-1))
+        return self.s * F.linear(F.normalize(x, dim=-1), F.normalize(self.weight, dim=-1))
 
-def normalise_head(model:nn.Module # a classifier, changed in place
-                  )->nn.Module:
+def normalise_head(model:nn.Module, # a classifier, changed in place
+                   s:float=30.)->nn.Module: # the scale of the cosine logits
     "Replace the logits `nn.Linear` of `model` by a `NormedLinear` of the same shape (unless it is one already)."
     parent, attr, lin = find_logits(model)
     if isinstance(lin, NormedLinear): return model
     if parent is None: raise ValueError(f"the model is itself the logits layer ({lin}): wrap it, e.g. nn.Sequential(model)")
-    setattr(parent, attr, NormedLinear(lin.in_features, lin.out_features).to(lin.weight.device, lin.weight.dtype))
+    setattr(parent, attr, NormedLinear(lin.in_features, lin.out_features, s).to(lin.weight.device, lin.weight.dtype))
     return model
 
 class LDAMLoss(_FlatLoss):
-    "LDAM loss CE(s (z - Delta_y 1_y), weight) on the cosine logits z of a `normalise_head` model."
+    "LDAM loss CE(s z - s Delta_y 1_y, weight) on the scaled cosine logits s z of a `normalise_head` model."
     def __init__(self,
                  counts:list, # training images per class, in the vocab's order
                  max_m:float=0.5, # margin of the rarest class
-                 s:float=30., # scale of the cosine logits
+                 s:float=30., # scale of the cosine logits, as the model's `NormedLinear` has it
                  weight:torch.Tensor|None=None): # class weights (`DRW` sets them during training)
         super().__init__()
         self.register_buffer('margins', ldam_margins(counts, max_m))
         self.register_buffer('weight', None if weight is None else torch.as_tensor(weight, dtype=torch.float))
         self.s = s
     def loss(self, z, y):
-        z = z - self.margins.to(z.device)[y, None] * F.one_hot(y, z.shape[-1])
+        z = z - self.s * self.margins.to(z.device)[y, None] * F.one_hot(y, z.shape[-1])
         w = None if self.weight is None else self.weight.to(z.device)
-        return F.cross_entropy(self.s * z, y, weight=w, reduction=self.reduction)
-    def activation(self, x:torch.Tensor)->torch.Tensor:
-        "Softmax of the scaled raw logits, s z."
-        return F.softmax(self.s * x, dim=-1)
+        return F.cross_entropy(z, y, weight=w, reduction=self.reduction)
 
 # %% ../nbs/08_remedies.ipynb #97079b35
 def drw_epoch(n_epoch:int, # epochs of the fit

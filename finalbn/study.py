@@ -20,9 +20,9 @@ from .report import results
 
 # %% auto #0
 __all__ = ['SCALES', 'SCALE_PRESETS', 'PRETRAINED_DIGITS', 'RATIOS', 'BATCHES', 'DIFFICULTIES', 'TRAINED_REMEDIES',
-           'CONFIRM_SEEDS', 'CALIBRATION_SEEDS', 'STUDIES', 'RUN_ORDER', 'base', 'simple', 'folder_task', 'digits',
-           'Study', 'study_configs', 'study_seeds', 'store_path', 'run_study', 'load_study', 'study_results',
-           'study_cmd']
+           'CONFIRM_SEEDS', 'CONFIRM_REMEDY', 'CALIBRATION_SEEDS', 'STUDIES', 'RUN_ORDER', 'base', 'simple',
+           'folder_task', 'digits', 'Study', 'study_configs', 'study_seeds', 'store_path', 'run_study', 'load_study',
+           'study_results', 'study_cmd']
 
 # %% ../nbs/15_study.ipynb #03af73a3
 SCALES = ('tiny','full','confirm','paper')
@@ -120,13 +120,15 @@ def _remedy_arms(b, scale):
 def _remedies(scale, path='', **kw):
     if scale=='paper': return []
     if scale=='confirm':  # the plan's headline: the final BN against and added to the best remedy of the exploratory study
-        return [base(scale, p, n_valid_minor=3, remedy=r, bn=x) for p in _plants(scale) for r in ('none', 'cb_focal') for x in (False, True)]
+        return [base(scale, p, n_valid_minor=3, remedy=r, bn=x) for p in _plants(scale) for r in ('none', CONFIRM_REMEDY) for x in (False, True)]
     v = dict(n_valid_minor=3, **(dict(epochs=2) if scale=='tiny' else {}))  # tuning needs 3 minority validation images; DRW 2 epochs
     tasks = [base(scale, p, **v) for p in _plants(scale)] + ([digits(scale, **v), digits(scale, **PRETRAINED_DIGITS, **v)] if scale=='full' else [])
     return [a for b in tasks for a in _remedy_arms(b, scale)]
 
 CONFIRM_SEEDS = tuple(range(1000, 1010))
 "The confirmatory study's seeds (`study/12_plan`): fresh, no exploratory run used them."
+CONFIRM_REMEDY = 'cb_focal'
+"The remedy the plan's claims R1 and R2 confirm against: the exploratory study's best on the leaves."
 _S = lambda full: {'tiny':2, 'full':full, 'confirm':CONFIRM_SEEDS, 'paper':10}
 CALIBRATION_SEEDS = {'tiny':(100,), 'full':(100, 101), 'confirm':(), 'paper':()}
 "Seeds of the difficulty calibration: disjoint from every other study's seeds (0, 1, ...)."

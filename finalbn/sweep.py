@@ -131,8 +131,8 @@ def reap_when_gone(pid:int|None=None)->subprocess.Popen: # the process to watch 
 
 # %% ../nbs/11_sweep.ipynb #d852c735
 def _ray(run_fn, todo, threads, device, address=None, cpus=1, gpus=0, **kw):
-    try: import ray
-    except ImportError: raise ImportError("the 'ray' backend needs Ray: pip install 'finalbn[dev]' (or pip install ray)") from None
+    try: import ray, psutil
+    except ImportError: raise ImportError("the 'ray' backend needs Ray and psutil: pip install 'finalbn[ray]'") from None
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False,
                  **({} if address else dict(num_cpus=os.cpu_count())))
