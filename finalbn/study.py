@@ -110,7 +110,7 @@ def _difficulty(scale, **kw):
     return [a for d in DIFFICULTIES[scale] for p in _plants(scale) for a in _arms(base(scale, p, difficulty=d))]
 def _layout(scale, path='', **kw): return _bn([base(scale, 'Tomato', path, layout=l) for l in ('binary','multi','two_majority')])
 def _sigmoid(scale, path='', **kw): return _bn([base(scale, 'Apple', path, act=a) for a in ('softmax','sigmoid')])
-TRAINED_REMEDIES = {'tiny':('none','la_loss','ldam_drw','cb_focal'),
+TRAINED_REMEDIES = {'tiny':('none','la_loss','balanced_softmax','ldam_drw','cb_focal'),
                     'full':('none','la_loss','balanced_softmax','ldam_drw','cb_ce','cb_focal','crt','tau_norm')}
 "The remedies the remedies study trains, with and without the final BN, beside the weighted loss (WL); the post-hoc logit adjustment and threshold are computed from its no-remedy runs."
 def _remedy_arms(b, scale):
