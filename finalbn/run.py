@@ -6,7 +6,8 @@ Docs: https://finalbn.github.io/finalbn/run.html.md"""
 
 # %% ../nbs/09_run.ipynb #20436936
 from __future__ import annotations
-import base64, io, platform, time
+import base64, io, platform, subprocess, time
+from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 from torch import nn
 import fastai, timm, torchvision, safetensors
@@ -29,10 +30,10 @@ from .checkpoints import pretrained_path, load_pretrained
 from .data import read_plantvillage, read_folders, imbalanced_split, manifest_hash, check_split, split_dls, split_test_dl
 
 # %% auto #0
-__all__ = ['DATA_FIELDS', 'MAX_LOSS', 'make_split', 'weights_sha', 'identity', 'check_data', 'small_cnn', 'class_weights',
+__all__ = ['DATA_FIELDS', 'MAX_LOSS', 'CODE', 'make_split', 'weights_sha', 'identity', 'check_data', 'small_cnn', 'class_weights',
            'SigmoidLoss', 'RunHistory', 'make_learner', 'fit', 'to_probs', 'predict', 'versions', 'failed_result',
-           'logits_of', 'EpochTest', 'pack_outputs', 'outputs', 'keep_outputs', 'posthoc_scores', 'run_data',
-           'run_learner', 'run_fit', 'run']
+           'code_version', 'logits_of', 'EpochTest', 'pack_outputs', 'outputs', 'keep_outputs', 'posthoc_scores',
+           'run_data', 'run_learner', 'run_fit', 'run']
 
 # %% ../nbs/09_run.ipynb #b8301262
 DATA_FIELDS = ('source','path','difficulty','plant','roles','layout','ratio','n_major','n_valid','n_valid_minor','n_test')
@@ -198,8 +199,22 @@ def failed_result(cfg:RunConfig, # the config that failed
                   **info)->dict: # anything else worth keeping (history, traceback, ...)
     "The result record of a run that did not finish."
     return dict(key=cfg.key, seed=cfg.seed, config_id=cfg.config_id, status='failed', reason=reason, config=cfg.asdict(),
-                metrics=None, history=info.pop('history', None), info=dict(versions=versions()) | info, wall=None)
+                metrics=None, history=info.pop('history', None), info=dict(versions=versions(), code=CODE) | info, wall=None)
 
+# %% ../nbs/09_run.ipynb #913dbc64
+def code_version(pkg:str|Path|None=None)->dict: # the package folder (default: finalbn's own)
+    "`{'commit', 'clean', 'changed'}`: the git commit of the checkout holding `pkg`, and its files that differ from it."
+    pkg = Path(pkg or Path(finalbn.__file__).parent).resolve()
+    def git(*a): return subprocess.run(['git', *a], cwd=pkg, capture_output=True, text=True, timeout=30, check=True).stdout
+    try:
+        git('ls-files', '--error-unmatch', '__init__.py')  # the package is tracked by the checkout, not just inside one
+        commit = git('rev-parse', 'HEAD').strip()
+        changed = sorted(l[3:] for l in git('status', '--porcelain', '--', '.').splitlines())
+    except (OSError, subprocess.SubprocessError): return dict(commit=None, clean=None, changed=[])
+    return dict(commit=commit, clean=not changed, changed=changed)
+
+CODE = code_version()
+"The code this process imported: `code_version()` when `finalbn.run` was first imported."
 
 # %% ../nbs/09_run.ipynb #826fa4e9
 def logits_of(model:nn.Module, # a model
@@ -307,7 +322,7 @@ def run(cfg:RunConfig, # what to run
     train = split[split.split=='train']
     counts = [int((train.label==v).sum()) for v in vocab]
     minority = [v for v in vocab if (train.role[train.label==v]=='minority').all()]
-    info = dict(versions=versions(), manifest=manifest_hash(split), threads=torch.get_num_threads(), device=str(device),
+    info = dict(versions=versions(), code=CODE, manifest=manifest_hash(split), threads=torch.get_num_threads(), device=str(device),
                 classes=vocab, minority=minority, train_counts=counts)
     check_counts(counts, vocab)
     if cfg.remedy=='threshold' and len(vocab)!=2: raise ValueError(f"remedy 'threshold' is for two classes, not {len(vocab)} ({vocab})")
@@ -332,4 +347,3 @@ def run(cfg:RunConfig, # what to run
     return dict(key=cfg.key, seed=cfg.seed, config_id=cfg.config_id, status='ok', reason='', config=cfg.asdict(), metrics=m,
                 history=hist.epochs, info=info, wall=time.perf_counter()-start, probs=probs, targets=targets,
                 identity=identity(cfg, info['manifest']))
-
