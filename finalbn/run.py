@@ -331,7 +331,9 @@ def run(cfg:RunConfig, # what to run
     learn = run_learner(cfg, dls, counts)
     ident = identity(cfg, info['manifest'])
     info['trained_on'] = 'features' if features and fixed_body(cfg) else 'images'
-    if info['trained_on']=='features': test_dl = on_features(learn, split, features_key(cfg.arch, cfg.size, ident))
+    if info['trained_on']=='features':
+        test_dl, computed = on_features(learn, split, features_key(cfg.arch, cfg.size, ident))
+        info['features'] = 'computed' if computed else 'read'
     else: test_dl = split_test_dl(dls, split)
     hist = learn.run_history
     test, valid = list(test_dl), list(learn.dls.valid)
