@@ -14,16 +14,18 @@ from fastai.basics import Callback, Learner, Adam
 from fastai.vision.core import imagenet_stats
 import fastai.callback.schedule # Learner.fit_one_cycle, fit_flat_cos, fine_tune
 from .timing import loadavg, side_by_side, ratio
-from .config import RunConfig, preset, parse_sets
+from .config import RunConfig, preset, parse_sets, STUDY_PLANTS
 from .layer import add_final_bn, fold_final_bn, get_final_bn
 from .data import split_test_dl, decode_split
-from .run import make_split, run_data, run_learner, run_fit, fit, versions
+from .run import make_split, run_data, run_learner, run_fit, fit, versions, check_data
+from .features import fixed_body
 from .flops import freeze_body
 
 # %% auto #0
 __all__ = ['SWEEP_SETTINGS', 'BENCH_CASES', 'bench_config', 'bench_data', 'new_model', 'fixed_batches', 'train_steps',
            'bench_final_bn', 'plain_fit', 'DataWait', 'data_epoch', 'bench_training', 'bench_sweep', 'forward_all',
-           'bench_inference', 'bench', 'summary', 'format_table', 'bench_cmd']
+           'bench_inference', 'bench_features', 'features_table', 'features_steps', 'bench', 'summary', 'format_table',
+           'bench_cmd']
 
 # %% ../nbs/20_bench.ipynb #2150b8fb
 def bench_config(name:str='quick', # preset whose base config is measured
@@ -260,6 +262,76 @@ def bench_inference(cfg:RunConfig, split, dls, # the config, its split and DataL
                 folded_vs_never=ratio(t['folded'], ref), kept_vs_never=ratio(t['kept'], ref),
                 aa_control=ratio(t['never (A/A copy)'], ref), folded_max_abs_diff=diff, times=t)
 
+# %% ../nbs/20_bench.ipynb #7426a32a
+def _per_run(cfg:RunConfig, epochs:tuple, reps:int)->list:
+    "One row per run of `cfg` on each path at each epoch count, `reps` rounds interleaved, after one run that fills the caches."
+    from finalbn.run import run
+    run(cfg.replace(epochs=min(epochs)), threads=1)
+    return [dict(epochs=e, trained_on=r['info']['trained_on'], wall=r['wall'], **r['info']['seconds'])
+            for _ in range(reps) for e in epochs for r in [run(cfg.replace(epochs=e), threads=1, features=f) for f in (True, False)]]
+
+def _trio_sweep(cfg:RunConfig, plants:tuple, seeds:int, epochs:int, workers:int, store:Path)->dict:
+    "The trio of `cfg` on `plants` x `seeds` seeds at `epochs`, cold (its splits' features removed first), into a fresh store."
+    from finalbn.sweep import sweep, trio
+    from finalbn.features import features_key, features_dir
+    cfgs = trio([cfg.replace(plant=p, epochs=epochs) for p in plants])
+    for ident in check_data([c.replace(seed=s) for c in cfgs for s in range(seeds)]).values():
+        (features_dir()/f"{features_key(cfg.arch, cfg.size, ident)}.npz").unlink(missing_ok=True)
+    t = time.perf_counter()
+    df = sweep(cfgs, list(range(seeds)), store, backend='process', workers=workers, threads=1, progress=False)
+    wall, infos = time.perf_counter()-t, list(df[df.status=='ok']['info'])
+    return dict(epochs=epochs, seeds=seeds, runs=len(df), failed=int((df.status!='ok').sum()), wall=wall, workers=workers,
+                computed=sum(i.get('features')=='computed' for i in infos), step_seconds=pd.DataFrame([i['seconds'] for i in infos]).sum().to_dict())
+
+def bench_features(cfg:RunConfig|None=None, # a config whose body is fixed; default `bench_config()` (the quick preset on Apple)
+                   epochs:tuple=(5, 40), # the budgets compared
+                   reps:int=2, # rounds of the per-run measurement
+                   plants:tuple=STUDY_PLANTS, # the sweeps' plants
+                   seeds:int=5, # the sweeps' seeds at each budget
+                   goal_seeds:int=10, # the seeds of the last sweep, at the longest budget
+                   workers:int=2, # the sweeps' worker processes
+                   out:str|Path|None=None)->dict: # write the record here as JSON
+    "Per-run and per-sweep time on cached features against images, and where a run's time goes."
+    cfg = cfg or bench_config()
+    if not fixed_body(cfg): raise ValueError(f"bench_features measures runs whose body is fixed (frozen, no UF, DA or MX); this config's is not")
+    tmp, start = Path(tempfile.mkdtemp()), time.perf_counter()
+    rec = dict(machine=dict(cpus=os.cpu_count(), platform=platform.platform(), load_before=loadavg()), versions=versions(),
+               config=cfg.asdict(), epochs=list(epochs), plants=list(plants), started=time.strftime('%Y-%m-%d %H:%M:%S %Z'))
+    rec['per_run'] = _per_run(cfg, epochs, reps)
+    rec['sweeps'] = [_trio_sweep(cfg, plants, seeds, e, workers, tmp/f'{e}.db') for e in epochs]
+    rec['sweeps'].append(_trio_sweep(cfg, plants, goal_seeds, max(epochs), workers, tmp/'goal.db'))
+    rec['machine']['load_after'], rec['seconds'] = loadavg(), time.perf_counter()-start
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(json.dumps(rec, indent=1))
+    return rec
+
+# %% ../nbs/20_bench.ipynb #54fff6e4
+def features_table(rec:dict)->pd.DataFrame: # a record from `bench_features`
+    "The measured seconds and ratios of `bench_features`, with the goals: one row each."
+    per = pd.DataFrame(rec['per_run'])
+    med = per.groupby(['trained_on', 'epochs']).wall.median()
+    lo, hi = min(rec['epochs']), max(rec['epochs'])
+    n = per.groupby(['trained_on', 'epochs']).size().min()
+    rows = [dict(measure=f"one run on {p}, {e} epochs", value=f"{med[p, e]:.1f} s", detail=f"median of {n}", goal='')
+            for p in ('features', 'images') for e in rec['epochs']]
+    for p in ('features', 'images'):
+        r = med[p, hi]/med[p, lo]
+        rows.append(dict(measure=f"one run on {p}: {hi} / {lo} epochs", value=f"{r:.2f}x", detail='',
+                         goal='<= 1.5x' + (' (met)' if r <= 1.5 else ' (not met)') if p=='features' else ''))
+    for e in rec['epochs']: rows.append(dict(measure=f"one run, {e} epochs: images / features", value=f"{med['images', e]/med['features', e]:.1f}x", detail='', goal=''))
+    for s in rec['sweeps']:
+        goal = s['epochs']==hi and s['seeds']==max(x['seeds'] for x in rec['sweeps'])
+        rows.append(dict(measure=f"trio x {len(rec['plants'])} plants x {s['seeds']} seeds, {s['epochs']} epochs, cold cache",
+                         value=f"{s['wall']:.0f} s", detail=f"{s['runs']} runs, {s['failed']} failed, {s['workers']} workers; features computed by {s['computed']}",
+                         goal=('< 600 s' + (' (met)' if s['wall'] < 600 else ' (not met)')) if goal else ''))
+    return pd.DataFrame(rows).set_index('measure')
+
+def features_steps(rec:dict)->pd.DataFrame: # a record from `bench_features`
+    "Where a run's time goes: median seconds of each step of `run` per path and budget."
+    per = pd.DataFrame(rec['per_run'])
+    return per.groupby(['trained_on', 'epochs'])[['data', 'learner', 'features', 'fit', 'scoring', 'wall']].median().round(2)
+
 # %% ../nbs/20_bench.ipynb #0f6f467a
 BENCH_CASES = {'full':dict(reps=12, steps=1, loop_reps=3, sweep_runs=2, sweep_reps=2, infer_reps=20),
            'quick':dict(reps=4, steps=1, loop_reps=1, sweep_runs=2, sweep_reps=1, infer_reps=8)}
@@ -340,8 +412,12 @@ def format_table(rec:dict)->str: # a record from `bench`
 def bench_cmd(args)->int:
     "`finalbn bench`: run the benchmark the command line describes, write its JSON and print the table; exit status 0."
     cfg = bench_config(args.preset, **parse_sets(args.set))
-    rec = bench(cfg, quick=args.quick, threads=args.threads, sweep=not args.no_sweep, out=args.out,
-                **({'reps':args.reps, 'infer_reps':args.reps} if args.reps else {}))
-    print(format_table(rec))
+    if args.features:
+        rec = bench_features(cfg, out=args.out, **(dict(reps=1, seeds=1, goal_seeds=2) if args.quick else {}) | ({'reps':args.reps} if args.reps else {}))
+        with pd.option_context('display.width', 250, 'display.max_colwidth', 100): print(features_table(rec).to_string(), features_steps(rec), sep='\n')
+    else:
+        rec = bench(cfg, quick=args.quick, threads=args.threads, sweep=not args.no_sweep, out=args.out,
+                    **({'reps':args.reps, 'infer_reps':args.reps} if args.reps else {}))
+        print(format_table(rec))
     print(f"finalbn bench: wrote {args.out}")
     return 0

@@ -258,6 +258,7 @@ def add_bench_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the pa
     p.add_argument('--threads', type=int, default=1, help='torch threads for the in-process measurements (default 1)')
     p.add_argument('--reps', type=int, help="rounds of measurements 1 and 5 (default: `finalbn.bench.BENCH_CASES`'s, fewer with --quick)")
     p.add_argument('--no-sweep', action='store_true', help='leave out the sweep throughput (no worker processes)')
+    p.add_argument('--features', action='store_true', help='measure head-only runs on cached features against images instead (measurement 6)')
     return p
 
 def add_cache_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to

@@ -317,9 +317,12 @@ def run(cfg:RunConfig, # what to run
         features:bool=True)->dict: # train the head on the split's cached body features when the body is fixed (`fixed_body`)
     "Train and test one configuration; return the result record (status 'ok' or 'failed')."
     start = time.perf_counter()
+    secs, lap = {}, [start]
+    def took(step): lap.append(time.perf_counter()); secs[step] = lap[-1]-lap[-2]
     if threads: torch.set_num_threads(threads)
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     split, dls = run_data(cfg, device)
+    took('data')
     vocab = list(dls.vocab)
     train = split[split.split=='train']
     counts = [int((train.label==v).sum()) for v in vocab]
@@ -330,11 +333,13 @@ def run(cfg:RunConfig, # what to run
     if cfg.remedy=='threshold' and len(vocab)!=2: raise ValueError(f"remedy 'threshold' is for two classes, not {len(vocab)} ({vocab})")
     learn = run_learner(cfg, dls, counts)
     ident = identity(cfg, info['manifest'])
+    took('learner')
     info['trained_on'] = 'features' if features and fixed_body(cfg) else 'images'
     if info['trained_on']=='features':
         test_dl, computed = on_features(learn, split, features_key(cfg.arch, cfg.size, ident))
         info['features'] = 'computed' if computed else 'read'
     else: test_dl = split_test_dl(dls, split)
+    took('features')
     hist = learn.run_history
     test, valid = list(test_dl), list(learn.dls.valid)
     more = [EpochTest(test, cfg.act)] if epoch_test else []
@@ -344,6 +349,7 @@ def run(cfg:RunConfig, # what to run
     if hist.failed: return failed_result(cfg, hist.failed, history=hist.epochs, **info)
     if cfg.remedy=='crt':
         with learn.no_bar(), learn.no_logging(): crt(learn, cfg.epochs, cfg.lr)
+    took('fit')
     probs, targets = predict(learn, test_dl, cfg)
     outs, more = keep_outputs(learn, cfg, test, valid)
     info.update(more, outputs=pack_outputs(outs))
@@ -352,6 +358,8 @@ def run(cfg:RunConfig, # what to run
     mi = [vocab.index(v) for v in minority]
     f1min = [np.mean([e['valid_f1'][i] for i in mi]) for e in hist.epochs]
     m.update(best_epoch=int(np.argmax(f1min))+1, min_loss_epoch=int(np.argmin([e['valid_loss'] for e in hist.epochs]))+1)
+    took('scoring')
+    info['seconds'] = secs
     return dict(key=cfg.key, seed=cfg.seed, config_id=cfg.config_id, status='ok', reason='', config=cfg.asdict(), metrics=m,
                 history=hist.epochs, info=info, wall=time.perf_counter()-start, probs=probs, targets=targets,
                 identity=ident)
