@@ -239,7 +239,7 @@ def table1_verdicts(t:pd.DataFrame)->list: # `table1(...)`
 # %% ../nbs/13_report.ipynb #64b1b504
 def plot_table1(t:pd.DataFrame, # `table1(...)`
                 ax=None): # a matplotlib axes (None: a new figure)
-    "Grouped bars of Table I's mean F1 with 95 % intervals, paper A's values as ticks; returns the figure."
+    "Grouped bars of Table I's mean F1 with 95 % intervals, paper A's values as open diamonds (never read as an interval's cap); returns the figure."
     import matplotlib.pyplot as plt
     if ax is None: _,ax = plt.subplots(figsize=(1.6*len(t)+2, 4))
     trios = [k for k in TRIO_OF.values() if f"{k} mean" in t]
@@ -248,7 +248,7 @@ def plot_table1(t:pd.DataFrame, # `table1(...)`
         xi = x+(i-(len(trios)-1)/2)*w
         ax.bar(xi, t[f"{k} mean"], w, yerr=t[f"{k} ci95"].fillna(0), capsize=3, label=k)
         if f"paper A {k}" in t and t[f"paper A {k}"].notna().any():
-            ax.scatter(xi, t[f"paper A {k}"], marker='_', s=300, color='k', zorder=3, label='paper A' if i==0 else None)
+            ax.scatter(xi, t[f"paper A {k}"], marker='D', s=28, facecolor='white', edgecolor='k', linewidth=1.2, zorder=3, label='paper A' if i==0 else None)
     ax.set_xticks(x, [f"{p}\n{c}" for p,c in t.index]); ax.set_ylim(0, 1.05); ax.set_ylabel('test F1')
     ax.legend(loc='lower right', fontsize=8); ax.set_title('Table I: test F1 (mean, 95 % interval over seeds)')
     ax.figure.tight_layout()
