@@ -9,7 +9,7 @@ The published site is built by Quarto (nbdev's GitHub action); this is the local
 names them (`output-file`), a sidebar from nbs/sidebar.yml, pandoc attributes (`{target="_blank"}`, `::: {.note}`,
 `{#id}`, ...) turned into HTML, and TeX drawn by matplotlib's mathtext, without any network access.
 `python tools/check_preview.py` then opens some pages in headless Chromium and fails on raw Quarto syntax."""
-import base64, html, io, re, shutil, subprocess, sys
+import base64, hashlib, html, io, re, shutil, subprocess, sys
 from pathlib import Path
 import nbformat, yaml
 from nbconvert import HTMLExporter, MarkdownExporter
@@ -70,12 +70,22 @@ def _plain(o):
     d = o.get('data', {})
     return 'text/markdown' in d or ('text/plain' in d and not d['text/plain'].startswith('<IPython'))
 
-def readme_text():
-    "README.md's text: the processed index notebook as GitHub markdown, with its title and summary."
+def _figure(o, write):
+    "A displayed PNG as a Markdown image of a file under nbs/images named by its content (written when `write`)."
+    png = base64.b64decode(o['data']['image/png'])
+    name = f"images/readme-{hashlib.sha1(png).hexdigest()[:12]}.png"
+    if write: (nbs/'images').mkdir(exist_ok=True); (nbs/name).write_bytes(png)
+    return nbformat.v4.new_output('execute_result', data={'text/markdown': f"![figure](nbs/{name})"})
+
+def readme_text(write=False):
+    "README.md's text: the processed index notebook as GitHub markdown, with its title and summary; its figures as files (written when `write`)."
     nb, fm = load('index.ipynb')
     nb.metadata['language_info'] = {'name': 'python'}
+    if write:
+        for f in (nbs/'images').glob('readme-*.png'): f.unlink()
     for c in nb.cells:
         if c.cell_type == 'code':
+            c.outputs = [_figure(o, write) if 'image/png' in o.get('data', {}) else o for o in c.outputs]
             c.outputs = [o for o in c.outputs if _plain(o)]
             for o in c.outputs: o.get('data', {}).pop('text/html', None)
     body, _ = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
@@ -233,8 +243,10 @@ if __name__ == '__main__':
     if cmd not in ('readme', 'preview', 'check'): sys.exit(__doc__)
     sidebar()
     process()
-    if cmd == 'readme': (root/'README.md').write_text(readme_text()); print("wrote README.md")
+    if cmd == 'readme': (root/'README.md').write_text(readme_text(write=True)); print("wrote README.md and its figures in nbs/images")
     elif cmd == 'preview': preview()
     elif (root/'README.md').read_text() != readme_text():
         sys.exit("README.md is out of date with nbs/index.ipynb: run `python tools/docs.py readme` and commit it.")
+    elif missing := [f for f in re.findall(r'!\[figure\]\((nbs/images/[^)]+)\)', readme_text()) if not (root/f).exists()]:
+        sys.exit(f"README.md shows figures that are not in the repository: {missing}; run `python tools/docs.py readme` and commit them.")
     else: print("README.md matches nbs/index.ipynb")
