@@ -1,15 +1,11 @@
 "The `finalbn` command as a user runs it: errors before any training, quick, report, configs."
-import json, subprocess, sys, sqlite3
+import json, sqlite3
 from pathlib import Path
 import pytest
 from finalbn.report import VERDICTS
 from finalbn.cli import main
 
-FINALBN = [str(Path(sys.executable).parent/'finalbn')]
-TINY = ['--preset', 'scratch', '--set', 'size=16', 'epochs=1', 'n_major=60', 'ratio=20', 'n_valid=10', 'n_valid_minor=2', 'n_test=10', 'bs=16']
-
-def finalbn(*args, timeout=600):
-    return subprocess.run(FINALBN+[str(a) for a in args], capture_output=True, text=True, timeout=timeout)
+from conftest import TINY, finalbn
 
 @pytest.mark.parametrize('args, msg', [
     (['--preset', 'fast'], "unknown preset 'fast'; allowed: quick, scratch, tiny, paper"),

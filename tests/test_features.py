@@ -1,13 +1,12 @@
 "Head-only runs on cached features against runs on the images: the same results on a dozen configurations, and two sweeps sharing one cache at once."
-import json, sqlite3, subprocess, sys
-from pathlib import Path
-import numpy as np, pytest
+import json, sqlite3, subprocess
+import numpy as np
 from finalbn.config import RunConfig, STUDY_DIFFICULTY
 from finalbn.run import run, check_data
 from finalbn.report import minority_f1
 from finalbn.features import features_key, features_dir
 
-FINALBN = [str(Path(sys.executable).parent/'finalbn')]
+from conftest import FINALBN
 # finalbn's pretrained body, frozen, on the study's leaves, scaled down: 100 healthy / 5 unhealthy training images, 3 epochs
 BASE = RunConfig(plant='Apple', difficulty=STUDY_DIFFICULTY, arch='resnet10t', pretrained='leaves-resnet10t', frozen=True, size=64,
                  epochs=3, lr=1e-2, n_major=100, ratio=20., n_valid=20, n_valid_minor=3, n_test=30, bs=16)

@@ -1,14 +1,10 @@
 "Remedies from the command line: a sweep over `remedy` on a folder tree of one's own, with no Python code; bad remedy values refused before training."
-import sqlite3, subprocess, sys, json
-from pathlib import Path
+import sqlite3, json
 import numpy as np
 from PIL import Image
 import pytest
 
-FINALBN = [str(Path(sys.executable).parent/'finalbn')]
-
-def finalbn(*args, timeout=600):
-    return subprocess.run(FINALBN+[str(a) for a in args], capture_output=True, text=True, timeout=timeout)
+from conftest import finalbn
 
 @pytest.fixture(scope='module')
 def tree(tmp_path_factory):

@@ -1,11 +1,8 @@
 "Process-level behaviour of sweeps: SIGKILL and resume, and the same results on the local, process and Ray backends."
-import json, os, signal, sqlite3, subprocess, sys, time
-from pathlib import Path
+import json, os, signal, sqlite3, subprocess, time
 import numpy as np, pytest
 
-FINALBN = [str(Path(sys.executable).parent/'finalbn')]
-# a tiny scratch-preset trio: 16 px, one epoch, 60 healthy / 3 unhealthy training images
-TINY = ['--preset', 'scratch', '--set', 'size=16', 'epochs=1', 'n_major=60', 'ratio=20', 'n_valid=10', 'n_valid_minor=2', 'n_test=10', 'bs=16']
+from conftest import FINALBN, TINY
 
 def sweep_cmd(store, *extra): return FINALBN + ['sweep', '--store', str(store), '--no-progress', *TINY, *extra]
 
