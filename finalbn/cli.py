@@ -52,7 +52,6 @@ def build_configs(args)->tuple:
     sets, vary = parse_sets(args.set), parse_sets(args.vary, many=True)
     check_run_args(args)
     seeds = parse_seeds(args.seeds) if args.seeds else None
-    if args.grid not in GRIDS: raise ValueError(f"unknown grid {args.grid!r}; allowed: {', '.join(GRIDS)}")
     for k in ('plant','arch'):
         if k in sets and getattr(args, f"{k}s"): raise ValueError(f"give the {k} once: --set {k}= or --{k}s, not both")
     from finalbn.sweep import trio, factorial, grid
@@ -120,7 +119,6 @@ def report_cmd(args)->int:
     "Print a report of the store (and write its plot); the store is only read; exit status 0."
     from finalbn.report import results
     from finalbn.store import Store
-    if args.table not in TABLES: raise ValueError(f"unknown table {args.table!r}; allowed: {', '.join(TABLES)}")
     if not Path(args.store).is_file(): raise ValueError(f"no results store at {args.store}")
     _report(results(Store(args.store, readonly=True)), args)
     return 0
@@ -173,12 +171,12 @@ def add_run_args(p:argparse.ArgumentParser, # the parser (or sub-parser) to add 
                  backend:str='local')->argparse.ArgumentParser: # its default backend
     "Add the options of every command that trains (where runs happen, and fields changed in every run) to `p`."
     p.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help='config fields to change in every run, e.g. epochs=3 path=/data/pv')
-    p.add_argument('--backend', default=backend, choices=['local','process','ray'], help=f'where runs happen (default {backend})')
-    p.add_argument('--workers', type=int, default=2, help='worker processes for --backend process (default 2)')
-    p.add_argument('--threads', type=int, default=1, help='torch threads per run (default 1)')
+    p.add_argument('--backend', default=backend, choices=['local','process','ray'], help='where runs happen (default %(default)s)')
+    p.add_argument('--workers', type=int, default=2, help='worker processes for --backend process (default %(default)s)')
+    p.add_argument('--threads', type=int, default=1, help='torch threads per run (default %(default)s)')
     p.add_argument('--address', help="Ray cluster address (default: start a local Ray)")
-    p.add_argument('--cpus', type=float, default=1, help='CPUs per Ray task (default 1)')
-    p.add_argument('--gpus', type=float, default=0, help='GPUs per Ray task (default 0)')
+    p.add_argument('--cpus', type=float, default=1, help='CPUs per Ray task (default %(default)s)')
+    p.add_argument('--gpus', type=float, default=0, help='GPUs per Ray task (default %(default)s)')
     p.add_argument('--device', choices=['cpu','cuda'], help='device (default: a GPU when there is one)')
     p.add_argument('--no-progress', action='store_true', help='no progress bar')
     return p
@@ -188,28 +186,28 @@ def add_sweep_args(p:argparse.ArgumentParser, # the parser (or sub-parser) to ad
                    store:str='results/finalbn.db', # its default store
                    backend:str='local')->argparse.ArgumentParser: # its default backend
     "Add `finalbn sweep`'s arguments to `p`."
-    p.add_argument('--preset', default='quick', help=f"{', '.join(PRESET_NAMES)} (default quick)")
-    p.add_argument('--grid', default='trio', help=f"{', '.join(GRIDS)} (default trio; factorial takes --factors)")
-    p.add_argument('--factors', default='bn,wl,da,mx,uf,wd', help='comma-separated factors for --grid factorial (default bn,wl,da,mx,uf,wd)')
+    p.add_argument('--preset', default='quick', choices=PRESET_NAMES, help="the preset whose base config and seeds run (default %(default)s)")
+    p.add_argument('--grid', default='trio', choices=GRIDS, help="configs made of each base config (default %(default)s; factorial takes --factors)")
+    p.add_argument('--factors', default='bn,wl,da,mx,uf,wd', help='comma-separated factors for --grid factorial (default %(default)s)')
     p.add_argument('--plants', help="comma-separated plants (default: the preset's)")
     p.add_argument('--archs', help="comma-separated architectures (default: the preset's)")
     p.add_argument('--seeds', help="N (0..N-1), a:b or a,b,c (default: the preset's)")
     p.add_argument('--vary', nargs='+', metavar='FIELD=V1,V2', help='fields to sweep, e.g. ratio=10,50,100')
-    p.add_argument('--store', default=store, help=f'results store (default {store})')
+    p.add_argument('--store', default=store, help='results store (default %(default)s)')
     return add_run_args(p, backend)
 
 def add_table_args(p:argparse.ArgumentParser, # the parser (or sub-parser) to add to
                    png:str|None=None)->argparse.ArgumentParser: # its default plot file
     "Add the arguments that choose a report's table and plot to `p`."
-    p.add_argument('--table', default='table1', help=f"{', '.join(TABLES)} (default table1)")
-    p.add_argument('--by', default='ratio', help='swept field of --table gain (default ratio)')
-    p.add_argument('--top', type=int, default=10, help='rows of the ranking, interactions of the effects (default 10)')
-    p.add_argument('--png', default=png, help='write the plot here' + (f' (default {png})' if png else ''))
+    p.add_argument('--table', default='table1', choices=TABLES, help="the table to print (default %(default)s)")
+    p.add_argument('--by', default='ratio', help='swept field of --table gain (default %(default)s)')
+    p.add_argument('--top', type=int, default=10, help='rows of the ranking, interactions of the effects (default %(default)s)')
+    p.add_argument('--png', default=png, help='write the plot here' + (' (default %(default)s)' if png else ''))
     return p
 
 def add_report_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
     "Add `finalbn report`'s arguments to `p`."
-    p.add_argument('--store', default='results/finalbn.db', help='results store (default results/finalbn.db)')
+    p.add_argument('--store', default='results/finalbn.db', help='results store (default %(default)s)')
     p.add_argument('--plants', help='only these plants (comma-separated)')
     p.add_argument('--archs', help='only these architectures (comma-separated)')
     p.add_argument('--where', nargs='+', metavar='FIELD=V1,V2', help='only runs whose config field has one of these values, e.g. epochs=3 path=/data/pets')
@@ -221,14 +219,14 @@ def add_quick_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the pa
 
 def add_smoke_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
     "Add `finalbn smoke`'s arguments to `p`."
-    p.add_argument('--seed', type=int, default=0, help='seed for data and weights (default 0)')
+    p.add_argument('--seed', type=int, default=0, help='seed for data and weights (default %(default)s)')
     return p
 
 def add_study_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
     "Add `finalbn study`'s arguments to `p`."
     p.add_argument('name', choices=[*STUDY_NAMES, 'all'], metavar='NAME|all', help=f"a study: {', '.join(STUDY_NAMES)}, or all")
-    p.add_argument('--scale', default='full', choices=SCALES, help='tiny (CI), full (the exploratory study, CPU), confirm (fresh seeds, study/12_plan) or paper (PlantVillage, GPU) (default full)')
-    p.add_argument('--out', default='nbs/study/stores', help='folder of the stores, one SQLite file per scale (default nbs/study/stores)')
+    p.add_argument('--scale', default='full', choices=SCALES, help='tiny (CI), full (the exploratory study, CPU), confirm (fresh seeds, study/12_plan) or paper (PlantVillage, GPU) (default %(default)s)')
+    p.add_argument('--out', default='nbs/study/stores', help='folder of the stores, one SQLite file per scale (default %(default)s)')
     p.add_argument('--path', default='', help='PlantVillage root (needed by --scale paper)')
     p.add_argument('--folder', default='', help='a one-folder-per-class tree of your own, for study datasets')
     p.add_argument('--roles', default='', help="its classes' roles, e.g. 'cat=majority,fox=minority'")
@@ -237,7 +235,7 @@ def add_study_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the pa
 def add_pretrain_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
     "Add `finalbn pretrain`'s arguments to `p`."
     from finalbn.checkpoints import PRETRAINED
-    p.add_argument('--name', default='leaves-resnet10t', help=f"embedded weights to build: {', '.join(PRETRAINED)} (default leaves-resnet10t)")
+    p.add_argument('--name', default='leaves-resnet10t', help=f"embedded weights to build: {', '.join(PRETRAINED)} (default %(default)s)")
     p.add_argument('--out', help="weights file to write (.safetensors; default: the cache, finalbn_home()/weights/NAME.safetensors)")
     p.add_argument('--check', action='store_true', help='rebuild the weights NAME (or --out) from their record and compare')
     p.add_argument('--arch', help='timm architecture (changes the recipe: needs --out)')
@@ -252,10 +250,10 @@ def add_pretrain_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the
 def add_bench_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
     "Add `finalbn bench`'s arguments to `p`."
     p.add_argument('--quick', action='store_true', help='fewer rounds and runs (a few minutes)')
-    p.add_argument('--out', default='bench.json', help='JSON record to write (default bench.json)')
-    p.add_argument('--preset', default='quick', help="preset whose base config is measured, on Apple (default quick)")
+    p.add_argument('--out', default='bench.json', help='JSON record to write (default %(default)s)')
+    p.add_argument('--preset', default='quick', choices=PRESET_NAMES, help="preset whose base config is measured, on Apple (default %(default)s)")
     p.add_argument('--set', nargs='+', metavar='FIELD=VALUE', help="config fields to change, e.g. plant=Tomato epochs=2")
-    p.add_argument('--threads', type=int, default=1, help='torch threads for the in-process measurements (default 1)')
+    p.add_argument('--threads', type=int, default=1, help='torch threads for the in-process measurements (default %(default)s)')
     p.add_argument('--reps', type=int, help="rounds of measurements 1 and 5 (default: `finalbn.bench.BENCH_CASES`'s, fewer with --quick)")
     p.add_argument('--no-sweep', action='store_true', help='leave out the sweep throughput (no worker processes)')
     p.add_argument('--features', action='store_true', help='measure head-only runs on cached features against images instead (measurement 6)')
