@@ -31,13 +31,9 @@ def test_sweep_remedies_on_a_folder(tree, tmp_path):
     rep = finalbn('report', '--store', store, '--table', 'gain', '--by', 'remedy')  # the final BN's gain beside each remedy
     assert rep.returncode==0 and all(r in rep.stdout for r in ('la_loss', 'cb_focal', 'threshold')), rep.stdout + rep.stderr
 
-@pytest.mark.parametrize('sets, msg', [
-    (['remedy=smote'], "unknown remedy 'smote'; allowed: none, la_loss, balanced_softmax"),
-    (['remedy=la_loss', 'tau=-1'], 'tau must be >= 0'),
-    (['remedy=cb_ce', 'wl=true'], 'correct the imbalance twice'),
-])
-def test_bad_remedy_refused_before_training(tmp_path, sets, msg):
+def test_bad_remedy_refused_before_training(tmp_path):
+    "A remedy that cannot run stops the command before anything is written (each refusal is tested where it lives: `07_config`)."
     store = tmp_path/'r.db'
-    out = finalbn('sweep', '--store', store, '--preset', 'tiny', '--set', *sets)
-    assert out.returncode!=0 and msg in out.stderr, out.stderr
+    out = finalbn('sweep', '--store', store, '--preset', 'tiny', '--set', 'remedy=cb_ce', 'wl=true')
+    assert out.returncode!=0 and 'correct the imbalance twice' in out.stderr, out.stderr
     assert not store.exists()
