@@ -183,7 +183,7 @@ def remedies_claims(res:pd.DataFrame)->list: # `load_study('remedies', out, 'con
     s = remedy_scores(res)
     s = s[s.arm.isin(['none', CONFIRM_REMEDY])].assign(plant=lambda d: d.task, arm=lambda d: d.arm + np.where(d.bn, ' + BN', ''))
     r = CONFIRM_REMEDY
-    return (pooled_or_each('R1', f"the final BN alone against {r}", 'gain', s, 'none + BN', r, res)
+    return (pooled_or_each('R1', f"the final BN alone against {r}", 'gain', s, 'none + BN', r, res, shares="A1 (its final-BN arm)")
             + pooled_or_each('R2', f"the final BN added to {r}", 'gain', s, f'{r} + BN', r, res))
 
 # %% ../nbs/18_confirm.ipynb #e95021a4
