@@ -14,7 +14,7 @@ import fastai.callback.schedule, fastai.callback.progress # Learner.fit_one_cycl
 from fastai.losses import CrossEntropyLossFlat
 from fastai.vision.learner import vision_learner
 from .home import atomic_write, file_sha256
-from .leaves import STUDY_PLANTS, PRETRAIN_PLANTS, DIFFICULTY, embedded_leaves
+from .leaves import STUDY_PLANT_FOLDERS, PRETRAIN_PLANTS, DIFFICULTY, embedded_leaves
 from .checkpoints import FORMAT, PRETRAINED, cache_path, pretrained_path, weights_record
 from .data import read_folders, imbalanced_split, split_dls, manifest_hash
 from .run import versions
@@ -33,7 +33,7 @@ def pretrain_split(root:str|Path|None=None, # a PlantVillage-layout tree; defaul
                    seed:int=0): # the split's seed
     "Balanced split (train / valid) of every `plant___condition` class of `plants`, refusing study target plants."
     plants = list(PRETRAIN_PLANTS if plants is None else plants)
-    targets = [p for p in plants if p in STUDY_PLANTS]
+    targets = [p for p in plants if p in STUDY_PLANT_FOLDERS]
     if targets: raise ValueError(f"plant(s) {targets} are study targets and must never be seen in pretraining; "
                                  f"choose among {PRETRAIN_PLANTS}")
     items = read_folders(embedded_leaves(size) if root is None else root)

@@ -235,7 +235,7 @@ STUDY_DIFFICULTY = 0.4
 "The embedded leaves' difficulty chosen by the calibration rule (`study/00_difficulty`): the `quick` preset and the study run at it."
 
 _SMALL = dict(source='embedded', ratio=100., n_major=400, n_valid=60, n_valid_minor=3, n_test=60, bs=32)
-STUDY_PLANTS = tuple(re.match('[A-Za-z]+', p).group(0) for p in leaves.STUDY_PLANTS)
+STUDY_PLANTS = tuple(re.match('[A-Za-z]+', p).group(0) for p in leaves.STUDY_PLANT_FOLDERS)
 "The study's plants (Table I's), by the leading word of their names."
 
 PRESETS = {

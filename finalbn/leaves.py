@@ -13,8 +13,8 @@ from PIL import Image
 from .home import finalbn_home, atomic_write
 
 # %% auto #0
-__all__ = ['DIFFICULTY', 'PLANTS', 'DISEASES', 'STUDY_PLANTS', 'LAYOUTS', 'PRETRAIN_PLANTS', 'EMBEDDED', 'check_difficulty',
-           'contrast_of', 'render_leaf', 'make_leaves', 'embedded_name', 'embedded_leaves']
+__all__ = ['DIFFICULTY', 'PLANTS', 'DISEASES', 'STUDY_PLANT_FOLDERS', 'LAYOUTS', 'PRETRAIN_PLANTS', 'EMBEDDED',
+           'check_difficulty', 'contrast_of', 'render_leaf', 'make_leaves', 'embedded_name', 'embedded_leaves']
 
 # %% ../nbs/03_leaves.ipynb #8d326ccf
 DIFFICULTY = 0.0
@@ -63,12 +63,12 @@ DISEASES = {
     'Mosaic':                _disease('mottling', (0.70,0.72,0.28), (4,7),  (0.0,0.0)),
 }
 
-# The paper's study targets (Table I).
-STUDY_PLANTS = ['Apple', 'Pepper,_bell', 'Tomato']
+STUDY_PLANT_FOLDERS = ['Apple', 'Pepper,_bell', 'Tomato']
+"The paper's study targets (Table I), as the tree names them (`finalbn.config.STUDY_PLANTS`: by their leading word)."
 LAYOUTS = ('binary', 'multi', 'two_majority')
 "The class layouts of a plant's task, as `finalbn.data.imbalanced_split` makes them."
 # Plants disjoint from the study targets, for pretraining a backbone.
-PRETRAIN_PLANTS = [p for p in PLANTS if p not in STUDY_PLANTS]
+PRETRAIN_PLANTS = [p for p in PLANTS if p not in STUDY_PLANT_FOLDERS]
 
 # %% ../nbs/03_leaves.ipynb #852ed411
 def _noise(rng, size, cells):

@@ -55,13 +55,13 @@ def test_bad_input_refused_before_training(tmp_path, args, msg):
 def test_shipped_weights():
     from finalbn.backbone import RECIPE
     from finalbn.checkpoints import PRETRAINED, weights_dir, weights_record
-    from finalbn.leaves import STUDY_PLANTS
+    from finalbn.leaves import STUDY_PLANT_FOLDERS
     f = weights_dir()/'leaves-resnet10t.safetensors'
     assert f.is_file() and f.stat().st_size < 20e6
     rec = weights_record('leaves-resnet10t')
     assert rec['sha256']==sha256(f) and {k:rec[k] for k in RECIPE}==PRETRAINED['leaves-resnet10t']
-    assert not set(rec['plants']) & set(STUDY_PLANTS)
-    assert not any(c.split('___')[0] in STUDY_PLANTS for c in rec['classes'])
+    assert not set(rec['plants']) & set(STUDY_PLANT_FOLDERS)
+    assert not any(c.split('___')[0] in STUDY_PLANT_FOLDERS for c in rec['classes'])
 
 def test_shipped_weights_load_in_a_fresh_process():
     code = ("from finalbn.checkpoints import load_weights; import timm; m = timm.create_model('resnet10t', num_classes=0); "
