@@ -26,7 +26,7 @@ PAPER_A, PAPER_B = 'A (ICPR 2020)', 'B (ISVC 2021)'
 
 def _trio(res): return res.assign(trio=[TRIO_OF.get(k) for k in zip(res.bn, res.wl)])
 
-def _arms(res, a, b, by, metric='minority_f1'):
+def _paired_values(res, a, b, by, metric='minority_f1'):
     "Per-seed values of `metric` for arms `a` and `b` (dicts of field values), paired on `by`."
     pick = lambda arm: res[np.logical_and.reduce([res[k]==v for k,v in arm.items()])].set_index(by)[metric].sort_index()
     x, y = pick(a), pick(b)
@@ -179,7 +179,7 @@ def sigmoid_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('s
 def calibration_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('calibration', ...)`
     "Paper A's conclusion: the final BN has a calibration effect (its reduction of the expected calibration error, paired on plant and seed)."
     r = _trio(res)
-    a, b = _arms(r, dict(trio='no BN'), dict(trio='BN'), ['plant','seed'], 'ece')
+    a, b = _paired_values(r, dict(trio='no BN'), dict(trio='BN'), ['plant','seed'], 'ece')
     g, h = paired_gain(a, b)
     aucs = [r[r.trio=='no BN'].roc_auc.mean(), r[r.trio=='BN'].roc_auc.mean()]
     return [row(PAPER_A, "the final BN has a calibration effect (ECE lower)", '09_calibration', g, h, verdict(g, h, aucs=aucs), None, aucs,

@@ -104,10 +104,10 @@ def _datasets(scale, path='', folder='', roles='', **kw):
     return cs
 DIFFICULTIES = {'tiny':[0.], 'full':[0., 0.3, 0.35, 0.4, 0.45, 0.5, 1.]}
 "The difficulties of the embedded leaves that the calibration tries: the two ends, then a grid where the band lies."
-def _arms(c): return [c, c.replace(ratio=1., n_valid_minor=c.n_valid)]
+def _and_balanced(c): return [c, c.replace(ratio=1., n_valid_minor=c.n_valid)]  # the no-BN 100 : 1 arm and its balanced twin
 def _difficulty(scale, **kw):
     if scale in ('paper','confirm'): return []  # the calibration is never redone on the confirmatory seeds
-    return [a for d in DIFFICULTIES[scale] for p in _plants(scale) for a in _arms(base(scale, p, difficulty=d))]
+    return [a for d in DIFFICULTIES[scale] for p in _plants(scale) for a in _and_balanced(base(scale, p, difficulty=d))]
 def _layout(scale, path='', **kw): return _bn([base(scale, 'Tomato', path, layout=l) for l in ('binary','multi','two_majority')])
 def _sigmoid(scale, path='', **kw): return _bn([base(scale, 'Apple', path, act=a) for a in ('softmax','sigmoid')])
 TRAINED_REMEDIES = {'tiny':('none','la_loss','balanced_softmax','ldam_drw','cb_focal'),
@@ -129,23 +129,23 @@ CONFIRM_SEEDS = tuple(range(1000, 1010))
 "The confirmatory study's seeds (`study/12_plan`): fresh, no exploratory run used them."
 CONFIRM_REMEDY = 'cb_focal'
 "The remedy the plan's claims R1 and R2 confirm against: the exploratory study's best on the leaves."
-_S = lambda full: {'tiny':2, 'full':full, 'confirm':CONFIRM_SEEDS, 'paper':10}
+def _seeds_at(full): return {'tiny':2, 'full':full, 'confirm':CONFIRM_SEEDS, 'paper':10}  # scale -> seeds; `full` at the exploratory scale
 CALIBRATION_SEEDS = {'tiny':(100,), 'full':(100, 101), 'confirm':(), 'paper':()}
 "Seeds of the difficulty calibration: disjoint from every other study's seeds (0, 1, ...)."
 STUDIES = {s.name:s for s in [
     Study('difficulty', '00_difficulty', "Calibrating the embedded leaves' difficulty, without the final BN", _difficulty,
           CALIBRATION_SEEDS),
-    Study('table1', '01_table1', "Table I: no final BN, weighted loss, final BN, three plants", _table1, _S(5)),
+    Study('table1', '01_table1', "Table I: no final BN, weighted loss, final BN, three plants", _table1, _seeds_at(5)),
     Study('configs64', '02_configs64', "The 64 configurations: ranking, main effects, interactions", _factorial,
           {'tiny':1, 'full':2, 'confirm':CONFIRM_SEEDS[:5], 'paper':10}),
-    Study('inference', '03_inference', "Finding 1: the final BN dropped or folded at inference", _table1, _S(5)),
-    Study('ratio', '04_ratio', "Finding 2: the gain against the imbalance ratio", _ratio, _S(5)),
-    Study('batch', '05_batch_size', "Finding 3: the gain against the batch size", _batch, _S(5)),
-    Study('datasets', '06_datasets', "Finding 4: another dataset and a much simpler network", _datasets, _S(5)),
-    Study('majority', '07_majority', "Finding 5: one majority class against two", _layout, _S(5)),
-    Study('sigmoid', '08_sigmoid', "Finding 6: sigmoid instead of softmax", _sigmoid, _S(5)),
-    Study('calibration', '09_calibration', "Calibration, softmax confidence and loss against F1", _table1, _S(5)),
-    Study('why', '10_why', "Why it works: shift and scale, logit adjustment, tuned thresholds, ROC-AUC", _table1, _S(5)),
+    Study('inference', '03_inference', "Finding 1: the final BN dropped or folded at inference", _table1, _seeds_at(5)),
+    Study('ratio', '04_ratio', "Finding 2: the gain against the imbalance ratio", _ratio, _seeds_at(5)),
+    Study('batch', '05_batch_size', "Finding 3: the gain against the batch size", _batch, _seeds_at(5)),
+    Study('datasets', '06_datasets', "Finding 4: another dataset and a much simpler network", _datasets, _seeds_at(5)),
+    Study('majority', '07_majority', "Finding 5: one majority class against two", _layout, _seeds_at(5)),
+    Study('sigmoid', '08_sigmoid', "Finding 6: sigmoid instead of softmax", _sigmoid, _seeds_at(5)),
+    Study('calibration', '09_calibration', "Calibration, softmax confidence and loss against F1", _table1, _seeds_at(5)),
+    Study('why', '10_why', "Why it works: shift and scale, logit adjustment, tuned thresholds, ROC-AUC", _table1, _seeds_at(5)),
     Study('remedies', '11_remedies', "Beyond the papers: the final BN against the remedies practitioners use", _remedies,
           {'tiny':2, 'full':5, 'confirm':CONFIRM_SEEDS, 'paper':()}),
 ]}
