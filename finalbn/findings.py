@@ -52,7 +52,7 @@ def combine(vs:list)->str: # verdicts that must all hold
         if v in vs: return v
     return 'reproduced' if all(v=='reproduced' for v in vs) else 'not reproduced' if 'not reproduced' in vs else 'inconclusive'
 
-# %% ../nbs/17_findings.ipynb #f6bb1a80
+# %% ../nbs/17_findings.ipynb #fe71864f
 def table1_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('table1', ...)`
     "Paper A's Table I: the final BN against no final BN and against the weighted loss, on each plant's minority class."
     t, out = table1(res), []
@@ -64,6 +64,7 @@ def table1_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('ta
                            verdict(g, h, aucs=aucs, base_f1=base), None if pd.isna(p) else float(p), aucs, base))
     return out
 
+# %% ../nbs/17_findings.ipynb #5f9791b2
 def configs64_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('configs64', ...)`
     "Paper A's factorial: the final BN's main effect on the minority F1 (paired over the configurations), and the largest of all factors."
     m = res.groupby('config_id')[['minority_f1','roc_auc']].mean()
@@ -81,7 +82,7 @@ def configs64_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study(
          else 'not reproduced' if vg=='not reproduced' or len(above) else 'inconclusive')
     return [row(PAPER_A, "64 configurations: the final BN is the largest single gain", '02_configs64', g, h, v, None, aucs, base)]
 
-
+# %% ../nbs/17_findings.ipynb #795f3a04
 def dropped_scores(res:pd.DataFrame)->pd.DataFrame: # `load_study('inference', ...)`
     "Per final-BN run: minority F1 and ROC-AUC with the layer dropped at inference, beside the same seed's run without a final BN."
     r = _trio(res)
@@ -103,6 +104,7 @@ def inference_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study(
     return [row(PAPER_B, "1: the gain survives dropping the final BN at inference", '03_inference', g, h,
                 verdict(g, h, aucs=aucs, base_f1=base), None, aucs, base)]
 
+# %% ../nbs/17_findings.ipynb #f5b5fdcc
 def _gains_by(res, by):
     "Per value of `by` (columns) and seed (rows): the paired gain BN − no BN in minority F1 (WL off)."
     w = res[~res.wl].pivot_table(index=[by,'seed'], columns='bn', values='minority_f1')
@@ -127,6 +129,7 @@ def ratio_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('rat
     return [row(PAPER_B, f"2: the gain peaks at an inner ratio ({peak:g} : 1 against both ends; {level:.1%} intervals)", '04_ratio',
                 m, h, v, None, arms(peak)+arms(end), g['no BN'][peak])]
 
+# %% ../nbs/17_findings.ipynb #1a646012
 def batch_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('batch', ...)`
     "Paper B's finding 3: the batch size changes the gain (each batch size's gain against the reference's, two-sided, Bonferroni)."
     ref = base(scale).bs
@@ -142,6 +145,7 @@ def batch_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('bat
     return [row(PAPER_B, f"3: the batch size changes the gain (batch {b} against {ref}; {level:.1%} intervals)", '05_batch_size',
                 *diffs[b], v, None, arms(b)+arms(ref), min(g['no BN'][b], g['no BN'][ref]))]
 
+# %% ../nbs/17_findings.ipynb #11456cab
 def dataset_name(x:pd.Series)->str: # a row of `results`
     "A run's dataset and network in a few words: 'digits 8 vs 3, small_cnn' or 'embedded Apple, resnet10t (pretrained)'."
     data = (f"{Path(x.path).name} {' vs '.join(sorted(parse_roles(x.roles), key=lambda k: parse_roles(x.roles)[k]!='minority'))}"
@@ -160,6 +164,7 @@ def datasets_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('
         out.append(row(PAPER_B, f"4: final BN against none on {ds}", '06_datasets', g, h, verdict(g, h, aucs=aucs, base_f1=base), None, aucs, base))
     return out
 
+# %% ../nbs/17_findings.ipynb #aa3f862c
 def majority_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('majority', ...)`
     "Paper B's finding 5: a gain with one majority class and several minority ones; none with two majority classes."
     g, out = gain(res, by='layout'), []
@@ -169,6 +174,7 @@ def majority_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('
         out.append(row(PAPER_B, f"5: {text}", '07_majority', m, h, verdict(m, h, claim, aucs=aucs, base_f1=base), None, aucs, base))
     return out
 
+# %% ../nbs/17_findings.ipynb #852ba413
 def sigmoid_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('sigmoid', ...)`
     "Paper B's finding 6: with a sigmoid output instead of softmax, the final BN has almost no effect."
     g = gain(res, by='act')
@@ -176,6 +182,7 @@ def sigmoid_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('s
     aucs, base = [g['no BN auc']['sigmoid'], g['BN auc']['sigmoid']], g['no BN']['sigmoid']
     return [row(PAPER_B, "6: with a sigmoid output, no gain", '08_sigmoid', m, h, verdict(m, h, 'no gain', aucs=aucs, base_f1=base), None, aucs, base)]
 
+# %% ../nbs/17_findings.ipynb #2fb365b7
 def calibration_findings(res:pd.DataFrame, scale:str='full')->list: # `load_study('calibration', ...)`
     "Paper A's conclusion: the final BN has a calibration effect (its reduction of the expected calibration error, paired on plant and seed)."
     r = _trio(res)
