@@ -262,7 +262,7 @@ def plot_confirmation(c:pd.DataFrame, # `confirmation(...)`
     handles.append(plt.Line2D([], [], marker='D', ls='', markerfacecolor='white', markeredgecolor='k', label="paper A's gain"))
     ax.legend(handles=handles, fontsize=7, loc='lower right')
     ax.set_xlabel('paired gain (with minus without the final BN, or as the claim reads), 95 % or 97.5 % interval; dotted: ±0.05')
-    ax.set_title('The confirmation: every claim on seeds 1000-1009, registered verdicts')
+    ax.set_title('The confirmation: every claim on seeds 1000-1009 (the factorial 1000-1004), registered verdicts', fontsize=10)
     ax.figure.tight_layout()
     return ax.figure
 

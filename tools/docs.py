@@ -83,11 +83,16 @@ def readme_text(write=False):
     nb.metadata['language_info'] = {'name': 'python'}
     if write:
         for f in (nbs/'images').glob('readme-*.png'): f.unlink()
+    cells = []
     for c in nb.cells:
         if c.cell_type == 'code':
             c.outputs = [_figure(o, write) if 'image/png' in o.get('data', {}) else o for o in c.outputs]
             c.outputs = [o for o in c.outputs if _plain(o)]
             for o in c.outputs: o.get('data', {}).pop('text/html', None)
+            if not c.source.strip():  # an `echo: false` cell: only its outputs, as Markdown
+                c = nbformat.v4.new_markdown_cell('\n\n'.join(o['data']['text/markdown'] for o in c.outputs if 'text/markdown' in o.get('data', {})))
+        cells.append(c)
+    nb.cells = cells
     body, _ = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
     head = "<!-- Generated from nbs/index.ipynb by `python tools/docs.py readme`: edit the notebook, not this file. -->\n\n"
     return f"{head}# {fm.get('title', 'finalbn')}\n\n> {fm.get('description', '')}\n\n{body.strip()}\n"
