@@ -2,7 +2,7 @@
 import json, sqlite3
 from pathlib import Path
 import pytest
-from finalbn.report import VERDICTS
+from finalbn.verdict import VERDICTS
 from finalbn.cli import main
 
 from conftest import TINY, finalbn
