@@ -217,6 +217,7 @@ def add_quick_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the pa
     "Add `finalbn quick`'s arguments to `p`: `finalbn sweep`'s and `finalbn report`'s table and plot, with its own defaults."
     return add_table_args(add_sweep_args(p, 'results/quick.db', backend='process'), 'results/table1_quick.png')
 
+# %% ../nbs/23_cli.ipynb #02322592
 def add_smoke_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
     "Add `finalbn smoke`'s arguments to `p`."
     p.add_argument('--seed', type=int, default=0, help='seed for data and weights (default %(default)s)')
@@ -232,6 +233,7 @@ def add_study_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the pa
     p.add_argument('--roles', default='', help="its classes' roles, e.g. 'cat=majority,fox=minority'")
     return add_run_args(p, backend='process')
 
+# %% ../nbs/23_cli.ipynb #257ec8bb
 def add_pretrain_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
     "Add `finalbn pretrain`'s arguments to `p`."
     from finalbn.checkpoints import PRETRAINED

@@ -125,6 +125,7 @@ def _remedies(scale, path='', **kw):
     tasks = [base(scale, p, **v) for p in _plants(scale)] + ([digits(scale, **v), digits(scale, **PRETRAINED_DIGITS, **v)] if scale=='full' else [])
     return [a for b in tasks for a in _remedy_arms(b, scale)]
 
+# %% ../nbs/17_study.ipynb #80101cba
 CONFIRM_SEEDS = tuple(range(1000, 1010))
 "The confirmatory study's seeds (`study/12_plan`): fresh, no exploratory run used them."
 CONFIRM_REMEDY = 'cb_focal'
@@ -153,6 +154,7 @@ STUDIES = {s.name:s for s in [
 RUN_ORDER = ('table1','datasets','sigmoid','majority','ratio','batch','configs64','inference','calibration','why','remedies')
 "The order in which `run_study('all')` runs them: the headline first, the cheapest next, the factorial last (the calibration runs on its own, before them: `finalbn study difficulty`)."
 
+# %% ../nbs/17_study.ipynb #36781284
 def _study(name):
     if name not in STUDIES: raise ValueError(f"unknown study {name!r}; allowed: {', '.join(STUDIES)} or all")
     return STUDIES[name]

@@ -31,6 +31,7 @@ def paired_gain(a, # values with the final BN (or the differences themselves)
     h = float(stats.t.ppf((1+level)/2, len(d)-1)*d.std(ddof=1)/np.sqrt(len(d))) if len(d)>1 else float('nan')
     return float(d.mean()), h
 
+# %% ../nbs/13_verdict.ipynb #9bc4566f
 CLAIMS = ('gain', 'no gain', 'no improvement', 'effect')
 "What a paper can claim of a paired gain: a gain; no gain (equivalence within the margin); no improvement (no gain above the margin); an effect in either direction."
 
@@ -56,6 +57,7 @@ def verdict(mean:float, # mean paired gain
     if claim=='no improvement': return 'reproduced' if hi<margin else 'not reproduced' if lo>margin else 'inconclusive'
     return 'reproduced' if lo>0 or hi<0 else 'not reproduced' if none else 'inconclusive'
 
+# %% ../nbs/13_verdict.ipynb #b8c06a2b
 def fmt_verdict(v:str, # a verdict of `verdict`
                 aucs:list|None=None, # the arms' mean minority ROC-AUC, as given to `verdict`
                 base_f1:float|None=None)->str: # the baseline's mean minority F1, as given to `verdict`
