@@ -17,7 +17,7 @@ from .timing import loadavg, side_by_side, ratio
 from .config import RunConfig, preset, parse_sets, STUDY_PLANTS
 from .layer import add_final_bn, fold_final_bn, get_final_bn
 from .data import split_test_dl, decode_split
-from .run import make_split, run_data, run_learner, run_fit, fit, versions, check_data
+from .run import make_split, run_data, run_learner, run_fit, fit, versions, check_data, run
 from .features import fixed_body
 from .flops import freeze_body
 
@@ -265,7 +265,6 @@ def bench_inference(cfg:RunConfig, split, dls, # the config, its split and DataL
 # %% ../nbs/22_bench.ipynb #7426a32a
 def _per_run(cfg:RunConfig, epochs:tuple, reps:int)->list:
     "One row per run of `cfg` on each path at each epoch count, `reps` rounds interleaved, after one run that fills the caches."
-    from finalbn.run import run
     run(cfg.replace(epochs=min(epochs)), threads=1)
     return [dict(epochs=e, trained_on=r['info']['trained_on'], wall=r['wall'], **r['info']['seconds'])
             for _ in range(reps) for e in epochs for r in [run(cfg.replace(epochs=e), threads=1, features=f) for f in (True, False)]]
@@ -293,7 +292,7 @@ def bench_features(cfg:RunConfig|None=None, # a config whose body is fixed; defa
                    out:str|Path|None=None)->dict: # write the record here as JSON
     "Per-run and per-sweep time on cached features against images, and where a run's time goes."
     cfg = cfg or bench_config()
-    if not fixed_body(cfg): raise ValueError(f"bench_features measures runs whose body is fixed (frozen, no UF, DA or MX); this config's is not")
+    if not fixed_body(cfg): raise ValueError("bench_features measures runs whose body is fixed (frozen, no UF, DA or MX); this config's is not")
     tmp, start = Path(tempfile.mkdtemp()), time.perf_counter()
     rec = dict(machine=dict(cpus=os.cpu_count(), platform=platform.platform(), load_before=loadavg()), versions=versions(),
                config=cfg.asdict(), epochs=list(epochs), plants=list(plants), started=time.strftime('%Y-%m-%d %H:%M:%S %Z'))

@@ -116,7 +116,7 @@ def main_effects(res:pd.DataFrame, metric:str='minority_f1')->pd.DataFrame: # `l
 
 def configs64_claims(res:pd.DataFrame)->list: # `load_study('configs64', out, 'confirm')`
     "A3: the final BN is the largest single gain of the six factors (BN's main effect a gain, and above WL's)."
-    e, a = main_effects(res), main_effects(res, 'roc_auc')
+    e = main_effects(res)
     aucs, base = [res[~res.bn].roc_auc.mean(), res[res.bn].roc_auc.mean()], res[~res.bn].minority_f1.mean()
     alone = judged('A3', "64 configurations: the final BN's main effect", 'gain', e.BN, np.zeros(len(e)), aucs, base, res)
     above = judged('A3', "64 configurations: the final BN's main effect above WL's", 'gain', e.BN, e.WL, aucs, base, res)
