@@ -10,10 +10,10 @@ import argparse, importlib, os, sys, time, warnings
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PRESET_NAMES', 'STUDY_NAMES', 'SCALES', 'TABLES', 'GRIDS', 'COMMANDS', 'smoke_cmd', 'parse_seeds', 'check_run_args',
-           'build_configs', 'sweep_cmd', 'report_cmd', 'quick_cmd', 'configs_cmd', 'presets_cmd', 'add_run_args',
-           'add_sweep_args', 'add_table_args', 'add_report_args', 'add_quick_args', 'add_smoke_args', 'add_study_args',
-           'add_pretrain_args', 'add_bench_args', 'add_cache_args', 'parser', 'check_args', 'main']
+__all__ = ['PRESET_NAMES', 'STUDY_NAMES', 'STUDY_GROUPS', 'SCALES', 'TABLES', 'GRIDS', 'COMMANDS', 'smoke_cmd', 'parse_seeds',
+           'check_run_args', 'build_configs', 'sweep_cmd', 'report_cmd', 'quick_cmd', 'configs_cmd', 'presets_cmd',
+           'add_run_args', 'add_sweep_args', 'add_table_args', 'add_report_args', 'add_quick_args', 'add_smoke_args',
+           'add_study_args', 'add_pretrain_args', 'add_bench_args', 'add_cache_args', 'parser', 'check_args', 'main']
 
 # %% ../nbs/23_cli.ipynb #d82461fa
 def smoke_cmd(args)->int:
@@ -160,8 +160,11 @@ def presets_cmd(args)->int:
 # %% ../nbs/23_cli.ipynb #28296af2
 PRESET_NAMES = ('quick','scratch','tiny','paper')
 "The names of `finalbn.config.PRESETS`, for the help (tested equal)."
-STUDY_NAMES = ('difficulty','table1','configs64','inference','ratio','batch','datasets','majority','sigmoid','calibration','why','remedies')
+STUDY_NAMES = ('difficulty','table1','configs64','inference','ratio','batch','datasets','majority','sigmoid','calibration','why','remedies',
+               'budget_head_choice','budget_head','budget_scratch_choice','budget_scratch','budget_finetune_choice','budget_finetune')
 "The names of `finalbn.study.STUDIES`, for the help (tested equal)."
+STUDY_GROUPS = ('budget',)
+"The names of `finalbn.study.GROUPS`: several studies run by one name (tested equal)."
 SCALES = ('tiny','full','confirm','paper')
 "The study scales of `finalbn.study.SCALES` (tested equal)."
 TABLES = ('table1','ranking','effects','gain')
@@ -225,7 +228,7 @@ def add_smoke_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the pa
 
 def add_study_args(p:argparse.ArgumentParser)->argparse.ArgumentParser: # the parser (or sub-parser) to add to
     "Add `finalbn study`'s arguments to `p`."
-    p.add_argument('name', choices=[*STUDY_NAMES, 'all'], metavar='NAME|all', help=f"a study: {', '.join(STUDY_NAMES)}, or all")
+    p.add_argument('name', choices=[*STUDY_NAMES, *STUDY_GROUPS, 'all'], metavar='NAME|all', help=f"a study: {', '.join(STUDY_NAMES)}; a group: {', '.join(STUDY_GROUPS)}; or all")
     p.add_argument('--scale', default='full', choices=SCALES, help='tiny (CI), full (the exploratory study, CPU), confirm (fresh seeds, study/12_plan) or paper (PlantVillage, GPU) (default %(default)s)')
     p.add_argument('--out', default='nbs/study/stores', help='folder of the stores, one SQLite file per scale (default %(default)s)')
     p.add_argument('--path', default='', help='PlantVillage root (needed by --scale paper)')

@@ -32,7 +32,7 @@ REMEDIES = {  # name -> what it does; `finalbn.remedies` implements them
     'balanced_softmax': "balanced softmax CE(z + log n) (Ren et al., 2020)",
     'ldam_drw': "LDAM loss on a cosine head, class-balanced weights from 80 % of the epochs (Cao et al., 2019)",
     'cb_ce': "cross-entropy with class-balanced weights, beta = 0.9999 (Cui et al., 2019)",
-    'cb_focal': "focal loss, gamma = 2, with class-balanced weights (Cui et al., 2019)",
+    'cb_focal': "softmax focal loss, gamma = 2, with class-balanced weights (Cui et al., 2019, softmax form; p_t from the unweighted CE)",
     'crt': "classifier re-training on class-balanced batches after the fit (Kang et al., 2020)",
     'posthoc_la': "post-hoc logit adjustment argmax(z - tau log pi), tau tuned on validation (Menon et al., 2021)",
     'tau_norm': "tau-normalised classifier, tau tuned on validation (Kang et al., 2020)",
@@ -42,7 +42,7 @@ POSTHOC = ('posthoc_la', 'tau_norm', 'threshold')
 "The remedies computed from a trained model's validation and test logits: training is the plain one."
 
 # %% ../nbs/07_config.ipynb #d04e7133
-LATER_FIELDS = dict(remedy='none', tau=1.)
+LATER_FIELDS = dict(remedy='none', tau=1., crt_epochs=0)
 "Fields added after stores were written, with their defaults: left out of `RunConfig.key` while at their default, so that a stored run keeps its key."
 
 @dataclass(frozen=True)
@@ -80,6 +80,7 @@ class RunConfig:
     infer_bn:str='keep' # the final BN at inference: 'keep', 'drop' or 'fold'
     remedy:str='none' # a remedy for the imbalance, beside or instead of the final BN: a key of `REMEDIES`
     tau:float=1. # the logit-adjusted loss's tau (remedy 'la_loss'), >= 0
+    crt_epochs:int=0 # remedy 'crt': epochs of the classifier's retraining (Kang et al.: 10); 0: as many as `epochs`
 
     def __post_init__(self): validate(self)
     def replace(self, **kw)->RunConfig:
@@ -190,6 +191,8 @@ def check_remedy(c:RunConfig):
     "Raise a `ValueError` if `c`'s remedy and tau cannot run with the rest of `c`."
     if c.tau<0: raise ValueError(f"tau must be >= 0 (0: no adjustment; the paper's default 1), not {c.tau}")
     if c.tau!=1. and c.remedy!='la_loss': raise ValueError(f"tau={c.tau} is the logit-adjusted loss's: it needs remedy='la_loss', not {c.remedy!r}")
+    if c.crt_epochs<0: raise ValueError(f"crt_epochs must be >= 0 (0: as many as epochs), not {c.crt_epochs}")
+    if c.crt_epochs and c.remedy!='crt': raise ValueError(f"crt_epochs={c.crt_epochs} is cRT's retraining: it needs remedy='crt', not {c.remedy!r}")
     if c.remedy=='none': return
     if c.act!='softmax': raise ValueError(f"remedy {c.remedy!r} is defined for softmax outputs: set act='softmax'")
     if c.wl: raise ValueError(f"remedy {c.remedy!r} with wl=True would correct the imbalance twice: set wl=False")

@@ -348,7 +348,7 @@ def run(cfg:RunConfig, # what to run
     learn.remove_cbs([hist, *more])
     if hist.failed: return failed_result(cfg, hist.failed, history=hist.epochs, **info)
     if cfg.remedy=='crt':
-        with learn.no_bar(), learn.no_logging(): crt(learn, cfg.epochs, cfg.lr)
+        with learn.no_bar(), learn.no_logging(): crt(learn, cfg.crt_epochs or cfg.epochs, cfg.lr)
     took('fit')
     probs, targets = predict(learn, test_dl, cfg)
     outs, more = keep_outputs(learn, cfg, test, valid)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 import pandas as pd
-from .config import RunConfig, PRESETS, STUDY_PLANTS, parse_sets
+from .config import RunConfig, PRESETS, STUDY_PLANTS, STUDY_DIFFICULTY, parse_sets
 from .data import digits_folder
 from .run import run
 from .store import Store
@@ -19,10 +19,11 @@ from .sweep import sweep, plan, trio, factorial, grid, failed_runs, exit_status,
 from .report import results
 
 # %% auto #0
-__all__ = ['SCALES', 'SCALE_PRESETS', 'PRETRAINED_DIGITS', 'RATIOS', 'BATCHES', 'DIFFICULTIES', 'TRAINED_REMEDIES',
-           'CONFIRM_SEEDS', 'CONFIRM_REMEDY', 'CALIBRATION_SEEDS', 'STUDIES', 'RUN_ORDER', 'base', 'simple',
-           'folder_task', 'digits', 'Study', 'study_configs', 'study_seeds', 'store_path', 'run_study', 'load_study',
-           'study_results', 'study_cmd']
+__all__ = ['SCALES', 'SCALE_PRESETS', 'PRETRAINED_DIGITS', 'RATIOS', 'BATCHES', 'DIFFICULTIES', 'TRAINED_REMEDIES', 'BUDGETS',
+           'TINY_BUDGETS', 'TUNING_MINOR', 'LA_TAUS_TRIED', 'CRT_EPOCHS', 'CONFIRM_SEEDS', 'CONFIRM_REMEDY',
+           'BUDGET_SEEDS', 'CHOICE_SEEDS', 'CALIBRATION_SEEDS', 'STUDIES', 'GROUPS', 'RUN_ORDER', 'base', 'simple',
+           'folder_task', 'digits', 'Study', 'budget_tasks', 'budget_arms', 'study_names', 'study_configs',
+           'study_seeds', 'store_path', 'run_study', 'load_study', 'study_results', 'study_cmd']
 
 # %% ../nbs/17_study.ipynb #03af73a3
 SCALES = ('tiny','full','confirm','paper')
@@ -83,6 +84,7 @@ class Study:
     title:str # one line
     configs:callable # `configs(scale, path, folder, roles) -> list[RunConfig]` (an empty list: not run at that scale)
     seeds:dict # scale -> number of seeds (seeds 0, 1, ...) or a tuple of seeds
+    store:str='' # its store: '' the scale's shared `{scale}.db`, else `{store}-{scale}.db` of its own
 
 def _plants(scale): return STUDY_PLANTS[:1] if scale=='tiny' else STUDY_PLANTS
 def _bn(cfgs): return [c.replace(bn=b) for c in cfgs for b in (False,True)]
@@ -125,12 +127,64 @@ def _remedies(scale, path='', **kw):
     tasks = [base(scale, p, **v) for p in _plants(scale)] + ([digits(scale, **v), digits(scale, **PRETRAINED_DIGITS, **v)] if scale=='full' else [])
     return [a for b in tasks for a in _remedy_arms(b, scale)]
 
+# %% ../nbs/17_study.ipynb #1b12214e
+BUDGETS = {'head':(2,5,10,20,40), 'finetune':(5,10,20), 'scratch':(5,10,20,40)}
+"Epochs of each regime of the budget study: the head over the frozen body, the whole network fine-tuned, a small CNN from scratch."
+TINY_BUDGETS = {'head':(2,3), 'finetune':(2,3), 'scratch':(2,3)}
+"The budgets of the `tiny` scale (DRW needs 2 epochs)."
+TUNING_MINOR = 20
+"Minority validation images of the budget study's tasks: the split the remedies are tuned on (the protocol's 3 are too few)."
+LA_TAUS_TRIED = (0.5, 1., 2.)
+"The logit-adjusted loss's tau values the budget study trains (Menon et al. tune tau)."
+CRT_EPOCHS = 10
+"cRT's retraining epochs in the budget study, as Kang et al. run it."
+
+def _fixed_body(scale): return {k:PRETRAINED_DIGITS[k] for k in ('arch','pretrained','frozen','size')}
+
+def budget_tasks(regime:str, # a key of `BUDGETS`
+                 scale:str='full', # 'tiny', 'full' or 'paper'
+                 path:str='')->list: # PlantVillage root (scale 'paper')
+    "The base config of each task of the budget study in `regime`: the three plants, and the digits at the `full` scale."
+    if regime not in BUDGETS: raise ValueError(f"unknown regime {regime!r}; allowed: {', '.join(BUDGETS)}")
+    v = dict(n_valid_minor=TUNING_MINOR if scale!='tiny' else 3)
+    if regime=='scratch':
+        if scale=='paper': return [simple(scale, p, path, **v) for p in _plants(scale)]
+        e = dict(epochs=(TINY_BUDGETS if scale=='tiny' else BUDGETS)[regime][0])
+        leaves = [base(scale, p, **v, **e) if scale=='tiny' else PRESETS['scratch'].config(p, difficulty=STUDY_DIFFICULTY, **v, **e) for p in _plants(scale)]
+        return leaves + ([digits(scale, **v, **e)] if scale=='full' else [])
+    fixed = {} if scale in ('full','paper') else _fixed_body(scale)
+    tasks = [base(scale, p, path, **fixed, **v) for p in _plants(scale)] + ([digits(scale, **PRETRAINED_DIGITS, **v)] if scale=='full' else [])
+    first = (TINY_BUDGETS if scale=='tiny' else BUDGETS)[regime][0]
+    return [t.replace(epochs=first) if regime=='head' else t.replace(epochs=first, frozen=False, uf=False, sched='fine_tune') for t in tasks]
+
+def budget_arms(b:RunConfig, # a task at one budget
+                choice:bool=False)->list: # only the arms without the final BN that the choices need
+    "The budget study's arms on `b`: no remedy, WL and each distinct remedy, with the final BN where it combines, and lr / 10 for no BN and the final BN."
+    arms = [b, b.replace(wl=True), *[b.replace(remedy='la_loss', tau=t) for t in LA_TAUS_TRIED], b.replace(remedy='cb_focal')]
+    if b.sched!='fine_tune': arms.append(b.replace(remedy='ldam_drw'))  # DRW switches within one fit
+    if b.pretrained: arms.append(b.replace(remedy='crt', crt_epochs=CRT_EPOCHS))  # cRT keeps a trained body
+    if choice: return arms
+    return arms + [a.replace(bn=True) for a in arms if a.remedy!='ldam_drw' and a.tau==1.] + [b.replace(lr=b.lr/10, bn=x) for x in (False,True)]
+
+def _budget(regime, choice=False):
+    def configs(scale, path='', **kw):
+        if scale=='confirm': return []
+        return [a for b in budget_tasks(regime, scale, path) for e in (TINY_BUDGETS if scale=='tiny' else BUDGETS)[regime]
+                for a in budget_arms(b.replace(epochs=e), choice)]
+    return configs
+
+
 # %% ../nbs/17_study.ipynb #80101cba
 CONFIRM_SEEDS = tuple(range(1000, 1010))
 "The confirmatory study's seeds (`study/12_plan`): fresh, no exploratory run used them."
 CONFIRM_REMEDY = 'cb_focal'
 "The remedy the plan's claims R1 and R2 confirm against: the exploratory study's best on the leaves."
 def _seeds_at(full): return {'tiny':2, 'full':full, 'confirm':CONFIRM_SEEDS, 'paper':10}  # scale -> seeds; `full` at the exploratory scale
+BUDGET_SEEDS = tuple(range(200, 205))
+"The budget study's seeds: exploratory, used by no other study (the confirmations' included)."
+CHOICE_SEEDS = tuple(range(205, 210))
+"Seeds on which the budget study chooses each remedy's setting and the best remedy: never those that then compare it with the final BN."
+def _budget_seeds(seeds): return {'tiny':seeds[:2], 'full':seeds, 'confirm':(), 'paper':seeds}
 CALIBRATION_SEEDS = {'tiny':(100,), 'full':(100, 101), 'confirm':(), 'paper':()}
 "Seeds of the difficulty calibration: disjoint from every other study's seeds (0, 1, ...)."
 STUDIES = {s.name:s for s in [
@@ -149,15 +203,26 @@ STUDIES = {s.name:s for s in [
     Study('why', '10_why', "Why it works: shift and scale, logit adjustment, tuned thresholds, ROC-AUC", _table1, _seeds_at(5)),
     Study('remedies', '11_remedies', "Beyond the papers: the final BN against the remedies practitioners use", _remedies,
           {'tiny':2, 'full':5, 'confirm':CONFIRM_SEEDS, 'paper':()}),
+    *[s for r, what in (('head', 'the head over the frozen body'), ('scratch', 'a small CNN from scratch'), ('finetune', 'the whole network fine-tuned'))
+      for s in (Study(f'budget_{r}_choice', '14_budget', f"The budget study's choices, {what}: each remedy's setting and the best remedy, on seeds of their own",
+                      _budget(r, choice=True), _budget_seeds(CHOICE_SEEDS), 'budget'),
+                Study(f'budget_{r}', '14_budget', f"The gain against the training budget: {what}", _budget(r), _budget_seeds(BUDGET_SEEDS), 'budget'))],
 ]}
+GROUPS = {'budget': tuple(f'budget_{r}{c}' for r in ('head', 'scratch', 'finetune') for c in ('_choice', ''))}
+"Names that run several studies, in this order: `finalbn study budget` runs the budget study's parts."
 
-RUN_ORDER = ('table1','datasets','sigmoid','majority','ratio','batch','configs64','inference','calibration','why','remedies')
-"The order in which `run_study('all')` runs them: the headline first, the cheapest next, the factorial last (the calibration runs on its own, before them: `finalbn study difficulty`)."
+
+RUN_ORDER = ('table1','datasets','sigmoid','majority','ratio','batch','configs64','inference','calibration','why','remedies', *GROUPS['budget'])
+"The order in which `run_study('all')` runs them: the headline first, the cheapest next, the factorial late, the budget study, with a store of its own, last (the calibration runs on its own, before them: `finalbn study difficulty`)."
 
 # %% ../nbs/17_study.ipynb #36781284
 def _study(name):
-    if name not in STUDIES: raise ValueError(f"unknown study {name!r}; allowed: {', '.join(STUDIES)} or all")
+    if name not in STUDIES: raise ValueError(f"unknown study {name!r}; allowed: {', '.join(STUDIES)}, {', '.join(GROUPS)} or all")
     return STUDIES[name]
+
+def study_names(name:str)->list: # a key of `STUDIES` or `GROUPS`, or 'all'
+    "The studies that `finalbn study NAME` runs, in order."
+    return list(RUN_ORDER) if name=='all' else list(GROUPS[name]) if name in GROUPS else [_study(name).name]
 
 def study_configs(name:str, # a key of `STUDIES`
                   scale:str='full', # 'tiny', 'full' or 'paper'
@@ -178,10 +243,13 @@ def study_seeds(name:str, scale:str='full')->list:
     return list(range(s)) if isinstance(s, int) else list(s)
 
 # %% ../nbs/17_study.ipynb #5d44af82
-def store_path(out:str|Path, scale:str)->Path:
-    "The store of `scale` in folder `out`."
+def store_path(out:str|Path, # folder of the stores
+               scale:str, # the scale
+               name:str|None=None)->Path: # a study with a store of its own (`Study.store`), or None: the scale's shared store
+    "The store of study `name` (or of the scale's shared studies) at `scale` in folder `out`."
     _check_scale(scale)
-    return Path(out)/f"{scale}.db"
+    own = _study(name).store if name else ''
+    return Path(out)/(f"{own}-{scale}.db" if own else f"{scale}.db")
 
 def run_study(name:str, # a key of `STUDIES` or 'all'
               out:str|Path='nbs/study/stores', # folder of the stores
@@ -198,21 +266,21 @@ def run_study(name:str, # a key of `STUDIES` or 'all'
               cpus:float=1, # CPUs per Ray task
               gpus:float=0, # GPUs per Ray task
               progress:bool=True)->pd.DataFrame: # show the progress bar
-    "Run study `name` (or all) at `scale` into `store_path(out, scale)`; return its rows of the store."
-    names = list(RUN_ORDER) if name=='all' else [_study(name).name]
-    store = None
+    "Run study `name` (a group, or all) at `scale` into its store in `out` (`store_path`); return the rows of the stores it used."
+    stores = {}
     try:
-        for n in names:
+        for n in study_names(name):
             cfgs, seeds = study_configs(n, scale, path, folder, roles, sets), study_seeds(n, scale)
             if not cfgs: continue
-            todo = plan(cfgs, seeds, store or store_path(out, scale))  # the store is opened once the data are checked
-            store = todo.store
+            fn = store_path(out, scale, n)
+            todo = plan(cfgs, seeds, stores.get(fn, fn))  # a store is opened once the data are checked
+            stores[fn] = todo.store
             if todo.stale: print(todo.why(), flush=True)
-            sweep(cfgs, seeds, store, backend=backend, workers=workers, threads=threads, device=device, address=address, cpus=cpus, gpus=gpus, run_fn=partial(run, epoch_test=True),
-                  progress=progress, planned=todo)
-        return store.df(status=None) if store is not None else pd.DataFrame()
+            sweep(cfgs, seeds, todo.store, backend=backend, workers=workers, threads=threads, device=device, address=address, cpus=cpus, gpus=gpus,
+                  run_fn=partial(run, epoch_test=True), progress=progress, planned=todo)
+        return pd.concat([s.df(status=None) for s in stores.values()], ignore_index=True) if stores else pd.DataFrame()
     finally:
-        if store is not None: store.close()
+        for s in stores.values(): s.close()
 
 def _ident(d:dict)->str: return json.dumps({k:v for k,v in d.items() if k not in ('path','seed')}, sort_keys=True)
 
@@ -222,7 +290,7 @@ def load_study(name:str, # a key of `STUDIES`
                path:str='', folder:str='', roles:str='', sets:dict|None=None, # as given to `run_study`
                complete:bool=True)->pd.DataFrame: # raise if a run of the study is missing
     "The successful runs of study `name` as `finalbn.report.results` rows."
-    fn = store_path(out, scale)
+    fn = store_path(out, scale, name)
     cmd = f"finalbn study {name} --scale {scale} --out {out}"
     if not fn.exists(): raise FileNotFoundError(f"no store {fn}: run `{cmd}` first")
     want = {(_ident(c.asdict()), s) for c in study_configs(name, scale, path, folder, roles, sets) for s in study_seeds(name, scale)}
@@ -253,8 +321,7 @@ def study_cmd(args)->int:
     df = run_study(args.name, args.out, args.scale, path=args.path, folder=args.folder, roles=args.roles, sets=sets, **sweep_kw(args))
     if not len(df): raise ValueError(f"study {args.name!r} has no runs at scale {args.scale!r}")
     print(f"finalbn study {args.name} --scale {args.scale}: {(df.status=='ok').sum()} ok, {(df.status!='ok').sum()} failed "
-          f"runs in {store_path(args.out, args.scale)}; {time.perf_counter()-start:.1f}s")
-    names = list(RUN_ORDER) if args.name=='all' else [args.name]
-    ids = {(c.key, s) for n in names for c in study_configs(n, args.scale, args.path, args.folder, args.roles, sets)
+          f"runs in {', '.join(sorted({str(store_path(args.out, args.scale, n)) for n in study_names(args.name)}))}; {time.perf_counter()-start:.1f}s")
+    ids = {(c.key, s) for n in study_names(args.name) for c in study_configs(n, args.scale, args.path, args.folder, args.roles, sets)
            for s in study_seeds(n, args.scale)}
     return exit_status('study', failed_runs(df[[(k, s) in ids for k,s in zip(df.key, df.seed)]]))
