@@ -12,12 +12,14 @@ from .metrics import classification_metrics
 from .report import minority_f1
 from .verdict import paired_gain, verdict, fmt_gain, fmt_verdict, EQUIV_MARGIN
 from .run import outputs, posthoc_scores
-from .study import BUDGETS, GROUPS, load_study
+from pathlib import Path
+from .study import GROUPS, load_study, study_configs, study_seeds, store_path
 from .findings import combine
 
 # %% auto #0
-__all__ = ['POSTHOC_ARMS', 'LEAVES', 'CANDIDATES', 'regime_of', 'arm_of', 'bn_shift', 'budget_scores', 'budget_choices',
-           'shift_slopes', 'budget_hypotheses', 'lr_gains', 'budget_curves', 'plot_budget', 'plot_shift']
+__all__ = ['POSTHOC_ARMS', 'LEAVES', 'CANDIDATES', 'regime_of', 'arm_of', 'bn_shift', 'budget_scores', 'budget_progress',
+           'budget_choices', 'shift_slopes', 'budget_hypotheses', 'lr_gains', 'budget_curves', 'plot_budget',
+           'plot_shift']
 
 # %% ../nbs/19_budget.ipynb #70dad7ed
 def regime_of(x)->str: # a row of `finalbn.report.results` (or a `RunConfig`)
@@ -31,8 +33,10 @@ def arm_of(x)->str: # a row of `results`
 def bn_shift(info:dict)->tuple: # a run's `info` with the final BN's state (`info['final_bn']`)
     "`(scale, shift)` of the eval-mode final BN on the logit difference minority - majority: z_c -> a_c z_c + b_c, mean a_c and b_min - b_maj."
     bn, cls = info['final_bn'], info['classes']
-    a = np.asarray(bn['weight'])/np.sqrt(np.asarray(bn['running_var'])+bn['eps'])
-    b = np.asarray(bn['bias']) - a*np.asarray(bn['running_mean'])
+    if 'eval_a' in bn: a, b = np.asarray(bn['eval_a']), np.asarray(bn['eval_b'])  # `finalbn.layer.eval_affine`, kept by the run
+    else:  # a whole final BN of a run stored before the map was kept
+        a = np.asarray(bn['weight'])/np.sqrt(np.asarray(bn['running_var'])+bn['eps'])
+        b = np.asarray(bn['bias']) - a*np.asarray(bn['running_mean'])
     mi, ma = cls.index(info['minority'][0]), [i for i,c in enumerate(cls) if c not in info['minority']][0]
     return float(a.mean()), float(b[mi]-b[ma])
 
@@ -60,6 +64,17 @@ def budget_scores(res:pd.DataFrame)->pd.DataFrame: # `load_study('budget_...', .
         rows.append(r)
         if not x.bn: rows += [key | dict(arm=rem, steps=steps, **_posthoc_row(rem, o, x)) for rem in POSTHOC_ARMS]
     return pd.DataFrame(rows)
+
+# %% ../nbs/19_budget.ipynb #96d0fd96
+def budget_progress(out:str|Path='stores', # folder of the stores
+                    scale:str='full')->pd.DataFrame: # the scale it runs at
+    "Each part of the budget study: its runs planned, stored and whether it is complete (`finalbn study budget` runs the missing ones)."
+    rows = []
+    for n in GROUPS['budget']:
+        want = len(study_configs(n, scale))*len(study_seeds(n, scale))
+        have = len(load_study(n, out, scale, complete=False)) if store_path(out, scale, n).exists() else 0
+        rows.append(dict(part=n, planned=want, stored=have, complete=have==want))
+    return pd.DataFrame(rows).set_index('part')
 
 # %% ../nbs/19_budget.ipynb #7d9c06c1
 LEAVES = ('Apple', 'Pepper', 'Tomato')

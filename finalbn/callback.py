@@ -77,7 +77,12 @@ class FinalBN(Callback):
                  momentum:float|None=0.01, # running statistics' momentum, 0.01 as fastai's `bn_final=True`
                  affine:bool=True, # learn a weight and a bias per class
                  eps:float=1e-5, # added to the variance
-                 layer:str|None=None): # qualified name of the logits `nn.Linear`, found when None
+                 layer:str|None=None, # qualified name of the logits `nn.Linear`, found when None
+                 center:bool=True, # subtract the batch mean (False: a `PartialBN` that only scales)
+                 scale:bool=True, # divide by the batch standard deviation (False: a `PartialBN` that only centres)
+                 bias:bool=True, # learn the affine bias (False: kept at 0, not trained)
+                 precise:bool=False): # after each fit, set the running statistics from the training set (`Learner.precise_final_bn`)
+        if not bias and not affine: raise ValueError("bias=False keeps the affine bias at 0: it needs affine=True (affine=False has no bias)")
         store_attr()
         self.bn,self.fresh = None,False
 
@@ -85,8 +90,8 @@ class FinalBN(Callback):
         "Add the final BN to the model (unless it has one) and to the optimizer; return it and whether it was added."
         lin = _logits(self.learn, self.layer)
         had = get_final_bn(self.model, self.layer) is not None
-        bn = _add_final_bn(self.model, self.momentum, self.affine, self.eps, self.layer)
-        _opt_add(self.learn, bn.parameters(), lin.weight)
+        bn = _add_final_bn(self.model, self.momentum, self.affine, self.eps, self.layer, center=self.center, scale=self.scale, bias=self.bias)
+        _opt_add(self.learn, [p for p in bn.parameters() if p.requires_grad], lin.weight)
         return bn, not had
 
     def _undo(self):
@@ -113,7 +118,9 @@ class FinalBN(Callback):
     def after_cancel_fit(self):
         if self._fitting(): self.undo_fresh()
     def after_fit(self):
-        if self._fitting(): self.bn,self.fresh = None,False
+        if not self._fitting(): return
+        if self.precise and self.bn is not None and get_final_bn(self.model, self.layer) is self.bn: self.learn.precise_final_bn(layer=self.layer)
+        self.bn,self.fresh = None,False
 
 
 # %% ../nbs/01_callback.ipynb #6cea7a95
@@ -122,11 +129,23 @@ def add_final_bn(self:Learner,
                  momentum:float|None=0.01, # running statistics' momentum, 0.01 as fastai's `bn_final=True`
                  affine:bool=True, # learn a weight and a bias per class
                  eps:float=1e-5, # added to the variance
-                 layer:str|None=None): # qualified name of the logits `nn.Linear`, found when None
+                 layer:str|None=None, # qualified name of the logits `nn.Linear`, found when None
+                 center:bool=True, # subtract the batch mean (False: a `PartialBN` that only scales)
+                 scale:bool=True, # divide by the batch standard deviation (False: a `PartialBN` that only centres)
+                 bias:bool=True): # learn the affine bias (False: kept at 0, not trained)
     "Add a final `BatchNorm1d` after the logits layer of `self.model` (unless it has one) and to the optimizer."
     lin = _logits(self, layer)
-    bn = _add_final_bn(self.model, momentum, affine, eps, layer)
-    _opt_add(self, bn.parameters(), lin.weight)
+    bn = _add_final_bn(self.model, momentum, affine, eps, layer, center=center, scale=scale, bias=bias)
+    _opt_add(self, [p for p in bn.parameters() if p.requires_grad], lin.weight)
+    return self
+
+# %% ../nbs/01_callback.ipynb #d947e82e
+@patch
+def precise_final_bn(self:Learner,
+                     dl=None, # batches to compute the statistics over (default: the training set, unshuffled, every item once)
+                     layer:str|None=None): # qualified name of the logits `nn.Linear`, found when None
+    "Set the running statistics of the final BN to the mean and variance of its inputs over `dl` (precise BN)."
+    precise_bn_stats(self.model, dl if dl is not None else self.dls.train.new(shuffle=False, drop_last=False), layer)
     return self
 
 # %% ../nbs/01_callback.ipynb #6aceb955

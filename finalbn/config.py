@@ -14,9 +14,10 @@ from .leaves import DIFFICULTY, LAYOUTS
 from .checkpoints import PRETRAINED, check_pretrained
 
 # %% auto #0
-__all__ = ['FACTORS', 'TRIO', 'SOURCES', 'SCHEDS', 'ACTS', 'INFER_BN', 'REMEDIES', 'POSTHOC', 'LATER_FIELDS', 'STUDY_DIFFICULTY',
-           'STUDY_PLANTS', 'PRESETS', 'RunConfig', 'check_fields', 'check_arch', 'embedded_plants', 'parse_roles',
-           'validate', 'check_remedy', 'factors_of', 'config_table', 'Preset', 'preset', 'parse_value', 'parse_sets']
+__all__ = ['FACTORS', 'TRIO', 'SOURCES', 'SCHEDS', 'ACTS', 'INFER_BN', 'REMEDIES', 'POSTHOC', 'LATER_FIELDS', 'HEAD_BIAS',
+           'STUDY_DIFFICULTY', 'STUDY_PLANTS', 'PRESETS', 'RunConfig', 'check_fields', 'check_arch', 'embedded_plants',
+           'parse_roles', 'validate', 'check_remedy', 'check_final_layer', 'factors_of', 'config_table', 'Preset',
+           'preset', 'parse_value', 'parse_sets']
 
 # %% ../nbs/07_config.ipynb #c79f12e7
 FACTORS = ('bn','wl','da','mx','uf','wd')
@@ -42,7 +43,8 @@ POSTHOC = ('posthoc_la', 'tau_norm', 'threshold')
 "The remedies computed from a trained model's validation and test logits: training is the plain one."
 
 # %% ../nbs/07_config.ipynb #d04e7133
-LATER_FIELDS = dict(remedy='none', tau=1., crt_epochs=0)
+LATER_FIELDS = dict(remedy='none', tau=1., crt_epochs=0, bn_center=True, bn_scale=True, bn_affine=True, bn_bias=True, bn_momentum=0.01,
+                    bn_precise=False, temperature=0., head_bias='model')
 "Fields added after stores were written, with their defaults: left out of `RunConfig.key` while at their default, so that a stored run keeps its key."
 
 @dataclass(frozen=True)
@@ -81,6 +83,14 @@ class RunConfig:
     remedy:str='none' # a remedy for the imbalance, beside or instead of the final BN: a key of `REMEDIES`
     tau:float=1. # the logit-adjusted loss's tau (remedy 'la_loss'), >= 0
     crt_epochs:int=0 # remedy 'crt': epochs of the classifier's retraining (Kang et al.: 10); 0: as many as `epochs`
+    bn_center:bool=True # the final BN subtracts the batch mean (False: it only scales; `finalbn.layer.PartialBN`)
+    bn_scale:bool=True # the final BN divides by the batch standard deviation (False: it only centres)
+    bn_affine:bool=True # the final BN learns a weight and a bias per class
+    bn_bias:bool=True # the final BN learns its bias (False: kept at 0)
+    bn_momentum:float=0.01 # the final BN's running statistics' momentum (fastai's `bn_final=True`: 0.01)
+    bn_precise:bool=False # after training, the final BN's running statistics from the training set (precise BN)
+    temperature:float=0. # a plain model's logits divided by this fixed temperature (0: none)
+    head_bias:str='model' # the logits layer's bias: 'model' (as the architecture has it), 'none' or 'learn' (one, from 0)
 
     def __post_init__(self): validate(self)
     def replace(self, **kw)->RunConfig:
@@ -145,7 +155,7 @@ def validate(c:RunConfig):
             raise TypeError(f"config field {f.name} must be {f.type}, not {type(v).__name__} ({v!r})")
     _one_of('source', c.source, SOURCES); _one_of('layout', c.layout, LAYOUTS); _one_of('sched', c.sched, SCHEDS)
     _one_of('act', c.act, ACTS); _one_of('infer_bn', c.infer_bn, INFER_BN); _one_of('remedy', c.remedy, REMEDIES)
-    for k in ('ratio','lr','mx_alpha','wd_value','difficulty','tau'):
+    for k in ('ratio','lr','mx_alpha','wd_value','difficulty','tau','bn_momentum','temperature'):
         if not math.isfinite(getattr(c,k)): raise ValueError(f"{k} must be a finite number, not {getattr(c,k)}")
     if c.seed<0: raise ValueError(f"seed must be >= 0, not {c.seed}")
     if c.source=='embedded':
@@ -182,6 +192,7 @@ def validate(c:RunConfig):
                                       f"batch (bs={c.bs}); training drops the last partial batch, so nothing would train: lower bs or raise n_major")
     if c.lr<=0 or c.mx_alpha<=0 or c.wd_value<0: raise ValueError("lr and mx_alpha must be > 0, wd_value >= 0")
     check_remedy(c)
+    check_final_layer(c)
     check_arch(c.arch)  # last: it imports timm and torchvision
     if isinstance(c.pretrained,str): check_pretrained(c.arch, c.pretrained, c.size)
 
@@ -205,6 +216,22 @@ def check_remedy(c:RunConfig):
     if c.remedy=='tau_norm' and c.bn and c.infer_bn!='drop':
         raise ValueError(f"remedy 'tau_norm' rescales the weights of the logits layer, which a final BN follows (infer_bn={c.infer_bn!r}): set infer_bn='drop' or bn=False")
     if c.remedy=='threshold' and c.layout!='binary': raise ValueError(f"remedy 'threshold' is for binary tasks, not layout={c.layout!r}")
+
+# %% ../nbs/07_config.ipynb #717f83b1
+HEAD_BIAS = ('model', 'none', 'learn')
+"`RunConfig.head_bias`: the logits layer's bias as the architecture has it, none, or one learned from 0."
+
+def check_final_layer(c:RunConfig):
+    "Raise a `ValueError` if `c`'s options of the final layer cannot run with the rest of `c`."
+    _one_of('head_bias', c.head_bias, HEAD_BIAS)
+    bn_opts = {k:getattr(c, k) for k in ('bn_center','bn_scale','bn_affine','bn_bias','bn_momentum','bn_precise') if getattr(c, k)!=LATER_FIELDS[k]}
+    if bn_opts and not c.bn: raise ValueError(f"{', '.join(f'{k}={v}' for k,v in bn_opts.items())}: options of the final BN, they need bn=True")
+    if not (c.bn_center or c.bn_scale): raise ValueError("bn_center=False and bn_scale=False leave the final BN nothing to do: keep one of them")
+    if not c.bn_bias and not c.bn_affine: raise ValueError("bn_bias=False keeps the affine bias at 0: it needs bn_affine=True")
+    if not 0 < c.bn_momentum <= 1: raise ValueError(f"bn_momentum must be in (0, 1], not {c.bn_momentum}")
+    if c.temperature < 0: raise ValueError(f"temperature must be > 0 (0: none), not {c.temperature}")
+    if c.temperature and c.bn: raise ValueError("temperature divides a plain model's logits in place of the final BN's scale: set bn=False")
+    if c.head_bias!='model' and c.remedy=='ldam_drw': raise ValueError("remedy 'ldam_drw' has a cosine head without a bias: leave head_bias='model'")
 
 # %% ../nbs/07_config.ipynb #eb3d7c9f
 def factors_of(config_id:int)->dict: # a number in 0..63

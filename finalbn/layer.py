@@ -10,7 +10,8 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['LinearBN', 'find_logits', 'get_final_bn', 'add_final_bn', 'drop_final_bn', 'fold_final_bn']
+__all__ = ['LinearBN', 'find_logits', 'PartialBN', 'eval_affine', 'get_final_bn', 'add_final_bn', 'drop_final_bn',
+           'fold_final_bn', 'precise_bn_stats', 'LogitTemperature', 'add_temperature', 'set_logits_bias']
 
 # %% ../nbs/00_layer.ipynb #0b7fb502
 class LinearBN(nn.Sequential):
@@ -101,6 +102,45 @@ def find_logits(model:nn.Module, # a classifier
     "`(parent_module, attr_name, linear)` of the `nn.Linear` that produces the logits of `model`."
     return _find(model, layer, n_out)[1:]
 
+# %% ../nbs/00_layer.ipynb #531a1ca2
+class PartialBN(nn.BatchNorm1d):
+    "A final BN that can leave out its centring or its scaling; with both it computes what `nn.BatchNorm1d` computes."
+    def __init__(self, num_features:int, # number of classes
+                 center:bool=True, # subtract the batch mean (eval: the running mean)
+                 scale:bool=True, # divide by the batch standard deviation (eval: the running one)
+                 **kw): # `nn.BatchNorm1d`'s eps, momentum, affine
+        if not (center or scale): raise ValueError("a PartialBN needs center=True or scale=True: with neither it normalises nothing")
+        super().__init__(num_features, **kw)
+        self.center, self.scale = center, scale
+
+    def forward(self, x:torch.Tensor)->torch.Tensor:
+        if self.center and self.scale: return super().forward(x)
+        if self.training:
+            if x.shape[0] < 2: raise ValueError(f"Expected more than 1 value per channel when training, got input size {tuple(x.shape)}")
+            mean, var = x.mean(0), x.var(0, unbiased=False)
+            with torch.no_grad():
+                self.num_batches_tracked += 1
+                m = 1/float(self.num_batches_tracked) if self.momentum is None else self.momentum
+                if self.center: self.running_mean.lerp_(mean, m)
+                if self.scale: self.running_var.lerp_(x.var(0, unbiased=True), m)
+        else: mean, var = self.running_mean, self.running_var
+        y = x - mean if self.center else x
+        if self.scale: y = y * torch.rsqrt(var + self.eps)
+        return y*self.weight + self.bias if self.affine else y
+
+    def extra_repr(self)->str: return super().extra_repr() + f", center={self.center}, scale={self.scale}"
+
+# %% ../nbs/00_layer.ipynb #c0e0db74
+def eval_affine(bn:nn.BatchNorm1d)->tuple: # a final BN (`nn.BatchNorm1d` or `PartialBN`) with running statistics
+    "`(a, b)` in float64: the final BN in eval mode maps each logit z_c to a_c z_c + b_c."
+    if bn.running_var is None:
+        raise ValueError("the final BN has track_running_stats=False: it normalises with batch statistics, which no affine map reproduces")
+    center, scale = getattr(bn, 'center', True), getattr(bn, 'scale', True)
+    a = torch.rsqrt(bn.running_var.double() + bn.eps) if scale else torch.ones_like(bn.running_var, dtype=torch.float64)
+    b = -bn.running_mean.double()*a if center else torch.zeros_like(a)
+    if bn.affine: a, b = a*bn.weight.double(), b*bn.weight.double() + bn.bias.double()
+    return a, b
+
 # %% ../nbs/00_layer.ipynb #0baf7998
 def get_final_bn(model:nn.Module, # a classifier
                  layer:str|None=None): # qualified name of the logits `nn.Linear`, found when None
@@ -115,13 +155,19 @@ def add_final_bn(model:nn.Module, # a classifier, changed in place
                  affine:bool=True, # learn a weight and a bias per class
                  eps:float=1e-5, # added to the variance
                  layer:str|None=None, # qualified name of the logits `nn.Linear`, found when None
-                 n_out:int|None=None): # number of classes the logits layer must have, not checked when None
-    "Put a `BatchNorm1d(n_out)` after the logits layer of `model` (or return the one already there)."
+                 n_out:int|None=None, # number of classes the logits layer must have, not checked when None
+                 center:bool=True, # subtract the batch mean (False: a `PartialBN` that only scales)
+                 scale:bool=True, # divide by the batch standard deviation (False: a `PartialBN` that only centres)
+                 bias:bool=True): # learn the affine bias (False: kept at 0, not trained)
+    "Put a `BatchNorm1d(n_out)` (a `PartialBN` when a part is left out) after the logits layer of `model` (or return the one already there)."
+    if not bias and not affine: raise ValueError("bias=False keeps the affine bias at 0: it needs affine=True (affine=False has no bias)")
     qn, parent, attr, lin = _find(model, layer, n_out)
     found = _bn_after(parent, attr, lin)
     if found is not None: return found[1]
     if parent is None: raise TypeError(f"`model` is a bare {lin}: put it in an nn.Sequential to add a layer after it")
-    bn = nn.BatchNorm1d(lin.out_features, eps=eps, momentum=momentum, affine=affine)
+    kw = dict(eps=eps, momentum=momentum, affine=affine)
+    bn = nn.BatchNorm1d(lin.out_features, **kw) if center and scale else PartialBN(lin.out_features, center, scale, **kw)
+    if not bias: bn.bias.requires_grad_(False)
     bn.to(device=lin.weight.device, dtype=lin.weight.dtype).train(lin.training)
     if isinstance(parent, nn.Sequential): parent.insert(list(parent._modules).index(attr)+1, bn)
     else: setattr(parent, attr, LinearBN(lin, bn))
@@ -166,13 +212,65 @@ def fold_final_bn(model:nn.Module, # a classifier with a final BN in eval mode, 
     if bn.running_var is None:
         raise ValueError(f"the final BN {where!r} has track_running_stats=False: it normalises with batch statistics, "
                          "which no Linear layer can reproduce")
+    scale, shift = eval_affine(bn)
     with torch.no_grad():
-        scale = torch.rsqrt(bn.running_var.double() + bn.eps)
-        shift = -bn.running_mean.double()*scale
-        if bn.affine: scale,shift = scale*bn.weight.double(), shift*bn.weight.double() + bn.bias.double()
         bias = shift if lin.bias is None else lin.bias.double()*scale + shift
         lin.weight.copy_(lin.weight.double()*scale[:,None])
         if lin.bias is None: lin.bias = nn.Parameter(bias.to(lin.weight.dtype), requires_grad=lin.weight.requires_grad)
         else: lin.bias.copy_(bias)
     _remove(model, qn, parent, lin, key)
     return model
+
+# %% ../nbs/00_layer.ipynb #678dd8da
+def precise_bn_stats(model:nn.Module, # a classifier with a final BN, its running statistics changed in place
+                     batches, # (x, ...) batches, e.g. the training set's without augmentation
+                     layer:str|None=None): # qualified name of the logits `nn.Linear`, found when None
+    "Set the final BN's running statistics to the mean and variance of its inputs over `batches` (precise BN); return the BN."
+    bn = _final_bn(model, layer)[4]
+    if bn.running_var is None: raise ValueError("the final BN has track_running_stats=False: it keeps no running statistics to set")
+    seen, mode = [], model.training
+    h = bn.register_forward_pre_hook(lambda m, inp: seen.append(inp[0].detach().double()))
+    model.eval()
+    try:
+        with torch.no_grad():
+            for b in batches: model(b[0])
+    finally: h.remove(); model.train(mode)
+    if not seen: raise ValueError("precise_bn_stats got no batches")
+    z = torch.cat(seen)
+    if len(z) < 2: raise ValueError(f"precise_bn_stats needs two or more samples, got {len(z)}")
+    with torch.no_grad():
+        if getattr(bn, 'center', True): bn.running_mean.copy_(z.mean(0))
+        if getattr(bn, 'scale', True): bn.running_var.copy_(z.var(0, unbiased=True))
+    return bn
+
+class LogitTemperature(nn.Module):
+    "Divide the logits by a fixed temperature."
+    def __init__(self, t:float): # the temperature, > 0
+        super().__init__()
+        if not t > 0: raise ValueError(f"the temperature must be > 0, not {t}")
+        self.t = float(t)
+    def forward(self, x:torch.Tensor)->torch.Tensor: return x / self.t
+    def extra_repr(self)->str: return f"t={self.t:g}"
+
+def add_temperature(model:nn.Module, # a classifier without a final BN, changed in place
+                    t:float, # the temperature, > 0
+                    layer:str|None=None): # qualified name of the logits `nn.Linear`, found when None
+    "Put a `LogitTemperature(t)` right after the logits layer of `model`; return it."
+    qn, parent, attr, lin = _find(model, layer)
+    if _bn_after(parent, attr, lin) is not None: raise ValueError(f"the logits layer {qn!r} is followed by a final BN: a temperature goes on a plain model")
+    if parent is None: raise TypeError(f"`model` is a bare {lin}: put it in an nn.Sequential to add a layer after it")
+    temp = LogitTemperature(t)
+    if isinstance(parent, nn.Sequential): parent.insert(list(parent._modules).index(attr)+1, temp)
+    else: setattr(parent, attr, nn.Sequential(lin, temp))
+    return temp
+
+# %% ../nbs/00_layer.ipynb #9a502751
+def set_logits_bias(model:nn.Module, # a classifier, changed in place
+                    bias:bool, # True: a bias, initialised at 0 where the layer has none; False: no bias
+                    layer:str|None=None)->nn.Linear: # qualified name of the logits `nn.Linear`, found when None
+    "Give the logits layer of `model` a bias, or take its bias away; return the layer."
+    lin = _find(model, layer)[3]
+    if bias and lin.bias is None:
+        lin.bias = nn.Parameter(torch.zeros(lin.out_features, device=lin.weight.device, dtype=lin.weight.dtype))
+    elif not bias: lin.register_parameter('bias', None)
+    return lin

@@ -15,7 +15,7 @@ from fastai.basics import Learner, Callback, CancelFitException, Recorder, set_s
 from fastai.layers import ConvLayer, Flatten
 from fastai.losses import CrossEntropyLossFlat
 from fastai.callback.mixup import MixUp
-from fastai.callback.training import BnFreeze
+from fastai.callback.core import TrainEvalCallback
 import fastai.callback.schedule, fastai.callback.progress # Learner.fit_one_cycle, fit_flat_cos, no_bar
 from fastai.vision.learner import vision_learner
 import finalbn
@@ -23,7 +23,7 @@ from .home import file_sha256
 from .config import RunConfig, parse_roles, POSTHOC
 from .metrics import classification_metrics, confusion
 from .callback import *
-from .layer import get_final_bn
+from .layer import get_final_bn, eval_affine, add_temperature, set_logits_bias
 from .remedies import check_counts, remedy_loss, remedy_cbs, normalise_head, head_stats, posthoc, crt
 from .leaves import embedded_leaves
 from .checkpoints import pretrained_path, load_pretrained
@@ -31,10 +31,10 @@ from .data import read_plantvillage, read_folders, imbalanced_split, manifest_ha
 from .features import fixed_body, features_key, on_features
 
 # %% auto #0
-__all__ = ['DATA_FIELDS', 'MAX_LOSS', 'CODE', 'make_split', 'weights_sha', 'identity', 'check_data', 'small_cnn', 'class_weights',
-           'SigmoidLoss', 'RunHistory', 'make_learner', 'fit', 'to_probs', 'predict', 'versions', 'failed_result',
-           'code_version', 'logits_of', 'EpochTest', 'pack_outputs', 'outputs', 'keep_outputs', 'posthoc_scores',
-           'run_data', 'run_learner', 'run_fit', 'run']
+__all__ = ['DATA_FIELDS', 'MAX_LOSS', 'BN_TYPES', 'CODE', 'make_split', 'weights_sha', 'identity', 'check_data', 'small_cnn',
+           'class_weights', 'SigmoidLoss', 'RunHistory', 'FrozenBNEval', 'make_learner', 'fit', 'to_probs', 'predict',
+           'versions', 'failed_result', 'code_version', 'logits_of', 'EpochTest', 'pack_outputs', 'outputs',
+           'keep_outputs', 'posthoc_scores', 'run_data', 'run_learner', 'run_fit', 'run']
 
 # %% ../nbs/10_run.ipynb #b8301262
 DATA_FIELDS = ('source','path','difficulty','plant','roles','layout','ratio','n_major','n_valid','n_valid_minor','n_test')
@@ -133,6 +133,17 @@ class RunHistory(Callback):
             self.failed = (f"final training loss {tl:.4g} is above {self.max_loss:g}: the run diverged "
                            f"(chance level is ln(classes), {np.log(self.dls.c):.2f} here)")
 
+# %% ../nbs/10_run.ipynb #5740e9b9
+BN_TYPES = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
+
+class FrozenBNEval(Callback):
+    "Before each training epoch, put in eval mode every BN layer that has parameters and trains none of them."
+    order = TrainEvalCallback.order + 1
+    def before_train(self):
+        for m in self.model.modules():
+            ps = list(m.parameters(recurse=False))
+            if isinstance(m, BN_TYPES) and ps and not any(p.requires_grad for p in ps): m.eval()
+
 # %% ../nbs/10_run.ipynb #70ac3f4b
 def make_learner(cfg:RunConfig, # the run's config
                  dls, # its DataLoaders
@@ -152,22 +163,25 @@ def make_learner(cfg:RunConfig, # the run's config
                                pretrained=cfg.pretrained is True, **kw)
         if isinstance(cfg.pretrained, str):
             learn.model[0].load_state_dict(load_pretrained(cfg.arch, cfg.pretrained, cfg.size))
+    if cfg.head_bias!='model': set_logits_bias(learn.model, cfg.head_bias=='learn')
+    if cfg.temperature: add_temperature(learn.model, cfg.temperature)
     if cfg.remedy=='ldam_drw':
         normalise_head(learn.model)
         if learn.opt is not None: learn.create_opt()
     if cfg.remedy!='none': learn.add_cbs(remedy_cbs(cfg.remedy, counts))
     if cfg.mx: learn.add_cb(MixUp(cfg.mx_alpha))
-    if cfg.bn: learn.add_final_bn()
+    if cfg.bn: learn.add_final_bn(cfg.bn_momentum, cfg.bn_affine, center=cfg.bn_center, scale=cfg.bn_scale, bias=cfg.bn_bias)
     if cfg.frozen: learn.freeze()
     else: learn.unfreeze()
-    if cfg.frozen and not cfg.uf: learn.add_cb(BnFreeze())
+    if cfg.frozen and not cfg.uf: learn.add_cb(FrozenBNEval())
     return learn
 
 def fit(learn:Learner, cfg:RunConfig):
-    "Train `learn` with `cfg`'s schedule, epochs and learning rate."
+    "Train `learn` with `cfg`'s schedule, epochs and learning rate; then, with `cfg.bn_precise`, the final BN's statistics from the training set."
     if cfg.sched=='one_cycle': learn.fit_one_cycle(cfg.epochs, cfg.lr)
     elif cfg.sched=='flat_cos': learn.fit_flat_cos(cfg.epochs, cfg.lr)
     else: learn.fine_tune(cfg.epochs-1, cfg.lr, freeze_epochs=1)
+    if cfg.bn_precise: learn.precise_final_bn()
 
 # %% ../nbs/10_run.ipynb #01ea2027
 def to_probs(logits, # logits, shape (n, n_classes): an array or a tensor
@@ -261,8 +275,10 @@ def keep_outputs(learn:Learner, # the trained learner
             with learn.final_bn_removed(how):
                 outs[f'test_{how}'], outs[f'valid_{how}'] = logits_of(learn.model, test)[0], logits_of(learn.model, valid)[0]
         bn = get_final_bn(learn.model)
+        a, b = eval_affine(bn)
         info['final_bn'] = dict(running_mean=bn.running_mean.tolist(), running_var=bn.running_var.tolist(), eps=bn.eps,
-                                weight=bn.weight.tolist(), bias=bn.bias.tolist())
+                                weight=bn.weight.tolist() if bn.affine else None, bias=bn.bias.tolist() if bn.affine else None,
+                                eval_a=a.tolist(), eval_b=b.tolist())
         with learn.final_bn_removed('drop'): info['head'] = head_stats(learn.model)
     else: info['head'] = head_stats(learn.model)
     return outs, info
