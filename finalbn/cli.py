@@ -161,7 +161,8 @@ def presets_cmd(args)->int:
 PRESET_NAMES = ('quick','scratch','tiny','paper')
 "The names of `finalbn.config.PRESETS`, for the help (tested equal)."
 STUDY_NAMES = ('difficulty','table1','configs64','inference','ratio','batch','datasets','majority','sigmoid','calibration','why','remedies',
-               'budget_head_choice','budget_head','budget_scratch_choice','budget_scratch','budget_finetune')
+               'budget_head_choice','budget_head','budget_scratch_choice','budget_scratch','budget_finetune',
+               'mechanism')
 "The names of `finalbn.study.STUDIES`, for the help (tested equal)."
 STUDY_GROUPS = ('budget',)
 "The names of `finalbn.study.GROUPS`: several studies run by one name (tested equal)."

@@ -20,10 +20,11 @@ from .report import results
 
 # %% auto #0
 __all__ = ['SCALES', 'SCALE_PRESETS', 'PRETRAINED_DIGITS', 'RATIOS', 'BATCHES', 'DIFFICULTIES', 'TRAINED_REMEDIES', 'BUDGETS',
-           'TINY_BUDGETS', 'TUNING_MINOR', 'LA_TAUS_TRIED', 'CRT_EPOCHS', 'CONFIRM_SEEDS', 'CONFIRM_REMEDY',
-           'BUDGET_SEEDS', 'CHOICE_SEEDS', 'CALIBRATION_SEEDS', 'STUDIES', 'GROUPS', 'RUN_ORDER', 'base', 'simple',
-           'folder_task', 'digits', 'Study', 'budget_tasks', 'budget_arms', 'study_names', 'study_configs',
-           'study_seeds', 'store_path', 'run_study', 'load_study', 'study_results', 'study_cmd']
+           'TINY_BUDGETS', 'TUNING_MINOR', 'LA_TAUS_TRIED', 'CRT_EPOCHS', 'MECHANISM_BUDGETS', 'MECHANISM_ARMS',
+           'STEPS_BATCHES', 'CONFIRM_SEEDS', 'CONFIRM_REMEDY', 'BUDGET_SEEDS', 'CHOICE_SEEDS', 'CALIBRATION_SEEDS',
+           'STUDIES', 'GROUPS', 'RUN_ORDER', 'base', 'simple', 'folder_task', 'digits', 'Study', 'budget_tasks',
+           'budget_arms', 'mechanism_arms', 'study_names', 'study_configs', 'study_seeds', 'store_path', 'run_study',
+           'load_study', 'study_results', 'study_cmd']
 
 # %% ../nbs/17_study.ipynb #03af73a3
 SCALES = ('tiny','full','confirm','paper')
@@ -175,6 +176,31 @@ def _budget(regime, choice=False):
     return configs
 
 
+# %% ../nbs/17_study.ipynb #ede91d9d
+MECHANISM_BUDGETS = {'head':(5, 40), 'scratch':(5, 40)}
+"The mechanism study's budgets: the study's base and the budget study's longest, per regime."
+MECHANISM_ARMS = {'none': {}, 'BN': dict(bn=True), 'centring only': dict(bn=True, bn_scale=False, bn_affine=False),
+                  'scaling only': dict(bn=True, bn_center=False, bn_affine=False), 'no affine': dict(bn=True, bn_affine=False),
+                  'bias frozen': dict(bn=True, bn_bias=False), 'momentum 0.1': dict(bn=True, bn_momentum=0.1),
+                  'precise BN': dict(bn=True, bn_precise=True), 'temperature 10': dict(temperature=10.)}
+"The final layer taken apart: arm -> `RunConfig` fields (the temperature 10 is about 1 / the final BN's eval-mode scale, 0.10)."
+STEPS_BATCHES = {8: 12, 32: 50, 128: 200}
+"Batch size -> epochs that give 600 optimiser steps on 404 training images (50, 12 and 3 steps an epoch)."
+
+def mechanism_arms(b:RunConfig)->list: # a task at one budget
+    "The mechanism study's arms on `b`, and the logits layer's bias turned the other way, without and with the final BN."
+    flip = 'learn' if b.pretrained else 'none'  # fastai's head has no bias on its logits layer; `small_cnn`'s has one
+    return [b.replace(**kw) for kw in MECHANISM_ARMS.values()] + [b.replace(head_bias=flip, bn=x) for x in (False, True)]
+
+def _mechanism(scale, path='', **kw):
+    if scale in ('confirm', 'paper'): return []
+    regimes = [('head', budget_tasks('head', scale)), ('scratch', [t for t in budget_tasks('scratch', scale) if not t.plant or scale=='tiny'])]
+    budgets = lambda r: TINY_BUDGETS[r][:1] if scale=='tiny' else MECHANISM_BUDGETS[r]  # tiny: one budget, CI's time
+    arms = [a for r, ts in regimes for t in ts for e in budgets(r) for a in mechanism_arms(t.replace(epochs=e))]
+    steps = [t.replace(bs=bs, epochs=e if scale!='tiny' else 1, bn=x) for t in budget_tasks('head', scale) if t.plant
+             for bs, e in STEPS_BATCHES.items() for x in (False, True) if bs < t.n_major]
+    return list(dict.fromkeys(arms + steps))
+
 # %% ../nbs/17_study.ipynb #80101cba
 CONFIRM_SEEDS = tuple(range(1000, 1010))
 "The confirmatory study's seeds (`study/12_plan`): fresh, no exploratory run used them."
@@ -208,12 +234,14 @@ STUDIES = {s.name:s for s in [
       for s in ([Study(f'budget_{r}_choice', '14_budget', f"The budget study's choices, {what}: each remedy's setting and the best remedy, on seeds of their own",
                        _budget(r, choice=True), _budget_seeds(CHOICE_SEEDS), 'budget')] if r!='finetune' else [])
                + [Study(f'budget_{r}', '14_budget', f"The gain against the training budget: {what}", _budget(r), _budget_seeds(BUDGET_SEEDS), 'budget')]],
+    Study('mechanism', '15_mechanism', "Why the final BN works: the layer taken apart, at a short and a long budget", _mechanism,
+          _budget_seeds(BUDGET_SEEDS), 'mechanism'),
 ]}
 GROUPS = {'budget': ('budget_head_choice', 'budget_head', 'budget_scratch_choice', 'budget_scratch', 'budget_finetune')}
 "Names that run several studies, in this order: `finalbn study budget` runs the budget study's parts."
 
 
-RUN_ORDER = ('table1','datasets','sigmoid','majority','ratio','batch','configs64','inference','calibration','why','remedies', *GROUPS['budget'])
+RUN_ORDER = ('table1','datasets','sigmoid','majority','ratio','batch','configs64','inference','calibration','why','remedies', *GROUPS['budget'], 'mechanism')
 "The order in which `run_study('all')` runs them: the headline first, the cheapest next, the factorial late, the budget study, with a store of its own, last (the calibration runs on its own, before them: `finalbn study difficulty`)."
 
 # %% ../nbs/17_study.ipynb #36781284
