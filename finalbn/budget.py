@@ -17,9 +17,9 @@ from .study import GROUPS, load_study, study_configs, study_seeds, store_path
 from .findings import combine
 
 # %% auto #0
-__all__ = ['POSTHOC_ARMS', 'LEAVES', 'CANDIDATES', 'regime_of', 'arm_of', 'bn_shift', 'budget_scores', 'budget_progress',
-           'budget_choices', 'shift_slopes', 'budget_hypotheses', 'lr_gains', 'budget_curves', 'plot_budget',
-           'plot_shift']
+__all__ = ['POSTHOC_ARMS', 'BASE_EPOCHS', 'LEAVES', 'CANDIDATES', 'regime_of', 'arm_of', 'bn_shift', 'budget_scores',
+           'budget_progress', 'budget_choices', 'shift_slopes', 'budget_hypotheses', 'lr_gains', 'budget_summary',
+           'budget_curves', 'plot_budget', 'plot_shift']
 
 # %% ../nbs/19_budget.ipynb #70dad7ed
 def regime_of(x)->str: # a row of `finalbn.report.results` (or a `RunConfig`)
@@ -77,6 +77,8 @@ def budget_progress(out:str|Path='stores', # folder of the stores
     return pd.DataFrame(rows).set_index('part')
 
 # %% ../nbs/19_budget.ipynb #7d9c06c1
+BASE_EPOCHS = 5
+"The base budget the gain at the longest one is compared with (H1): the epochs of every other study (the shortest where a regime has no 5)."
 LEAVES = ('Apple', 'Pepper', 'Tomato')
 "The tasks pooled as 'leaves' in the budget study's verdicts (the digits stand alone)."
 CANDIDATES = ('WL', 'la_loss', 'cb_focal', 'ldam_drw', 'crt') + POSTHOC_ARMS
@@ -122,7 +124,7 @@ def budget_hypotheses(s:pd.DataFrame, # `budget_scores` of the comparison seeds
                       regime:str)->list: # 'head', 'scratch' or 'finetune'
     "H1-H6 of `study/14_budget` in `regime`, for the leaves pooled and each task: one row each, the parts of H5 and their combination included."
     budgets = sorted(s[s.regime==regime].epochs.unique())
-    short, base, last = budgets[0], 5, budgets[-1]
+    short, base, last = budgets[0], BASE_EPOCHS if BASE_EPOCHS in budgets else budgets[0], budgets[-1]
     tasks = [t for t in dict.fromkeys(s[s.regime==regime].task)]
     groups = ([('leaves', tuple(t for t in tasks if t in LEAVES))] if any(t in LEAVES for t in tasks) else []) + [(t, (t,)) for t in tasks]
     rows = []
@@ -161,6 +163,27 @@ def lr_gains(s:pd.DataFrame, # `budget_scores` of the comparison seeds
             r = _judge('the final BN against none', regime, group, a.minority_f1, b.minority_f1, 'gain', [b.roc_auc.mean(), a.roc_auc.mean()], b.minority_f1.mean())
             rows.append(dict(group=group, lr=lr, epochs=e, none=b.minority_f1.mean(), bn=a.minority_f1.mean(), gain=fmt_gain(r['mean'], r['half']), verdict=r['verdict']))
     return pd.DataFrame(rows)
+
+# %% ../nbs/19_budget.ipynb #e58bdf2d
+def _said(h, hyp, group):
+    r = h[(h.hypothesis==hyp) & (h.group==group)]
+    if not len(r): return None
+    r = r.iloc[0]
+    return (fmt_gain(r['mean'], r['half']) + f" ({r['verdict']})") if np.isfinite(r['mean']) else r['verdict']
+
+def budget_summary(h:pd.DataFrame, # `budget_hypotheses` rows of one regime, as a DataFrame
+                   budgets:tuple)->str: # the regime's budgets (epochs)
+    "One paragraph per group (the leaves pooled, the digits) computed from the hypotheses' rows: a faster start, a better end point, the gain shrinking, the best remedy, threshold or ranking."
+    out = []
+    for group in [g for g in ('leaves', 'digits') if g in set(h.group)]:
+        s = lambda hyp: _said(h, hyp, group)
+        out.append(f"**{group}**: the final BN against no BN, minority F1, at {budgets[0]} epochs {s('H2 a faster start')}, at "
+                   f"{budgets[-1]} epochs {s('H3 a better end point')}; the gain at {BASE_EPOCHS if BASE_EPOCHS in budgets else budgets[0]} epochs minus at {budgets[-1]}: "
+                   f"{s('H1 the gain shrinks')}. At {budgets[-1]} epochs the final BN minus the best remedy: "
+                   f"{s('H4 no better than the best remedy')} (claim: no improvement); its ROC-AUC minus no BN's "
+                   f"{s('H5 the threshold only: ROC-AUC')} and its tuned-threshold F1 minus no BN's "
+                   f"{s('H5 the threshold only: tuned-threshold F1')} (claims: no gain; together {s('H5 the threshold only')}).")
+    return '\n\n'.join(out)
 
 # %% ../nbs/19_budget.ipynb #75aae469
 def budget_curves(s:pd.DataFrame, # `budget_scores`

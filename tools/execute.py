@@ -3,7 +3,7 @@ study notebooks read the committed store and module notebooks show their full de
 cells flagged `slow` or `gpu`, which it does not run (nbdev-test skips them too, so no other cell needs them).
 
     python tools/execute.py nbs/04_data.ipynb nbs/study/11_remedies.ipynb
-    python tools/execute.py --slow nbs/24_cli.ipynb    # the slow cells too
+    python tools/execute.py --slow nbs/25_cli.ipynb    # the slow cells too
 
 fastprogress prints its bars as console text here; a notebook that shows training bars is executed in a Jupyter kernel
 instead (`jupyter nbconvert --to notebook --execute --inplace`), where they are displays, which the docs drop.
