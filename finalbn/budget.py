@@ -17,9 +17,9 @@ from .study import GROUPS, load_study, study_configs, study_seeds, store_path
 from .findings import combine
 
 # %% auto #0
-__all__ = ['POSTHOC_ARMS', 'BASE_EPOCHS', 'LEAVES', 'CANDIDATES', 'regime_of', 'arm_of', 'bn_shift', 'budget_scores',
-           'budget_progress', 'budget_choices', 'shift_slopes', 'budget_hypotheses', 'lr_gains', 'budget_summary',
-           'budget_curves', 'plot_budget', 'plot_shift']
+__all__ = ['POSTHOC_ARMS', 'BASE_EPOCHS', 'LEAVES', 'CANDIDATES', 'AGAINST', 'regime_of', 'arm_of', 'bn_shift', 'budget_scores',
+           'budget_progress', 'budget_choices', 'shift_slopes', 'budget_hypotheses', 'lr_gains', 'gain_table',
+           'budget_gains', 'budget_summary', 'budget_curves', 'plot_budget', 'plot_shift']
 
 # %% ../nbs/19_budget.ipynb #70dad7ed
 def regime_of(x)->str: # a row of `finalbn.report.results` (or a `RunConfig`)
@@ -163,6 +163,42 @@ def lr_gains(s:pd.DataFrame, # `budget_scores` of the comparison seeds
             r = _judge('the final BN against none', regime, group, a.minority_f1, b.minority_f1, 'gain', [b.roc_auc.mean(), a.roc_auc.mean()], b.minority_f1.mean())
             rows.append(dict(group=group, lr=lr, epochs=e, none=b.minority_f1.mean(), bn=a.minority_f1.mean(), gain=fmt_gain(r['mean'], r['half']), verdict=r['verdict']))
     return pd.DataFrame(rows)
+
+# %% ../nbs/19_budget.ipynb #a7df4df2
+AGAINST = ('none', 'WL', 'cb_focal', 'the best remedy')
+"What `gain_table` compares the final BN with: no BN, the weighted loss, the class-balanced focal loss, and the best remedy chosen on the choice seeds."
+
+def gain_table(s:pd.DataFrame, # `budget_scores` of the comparison seeds
+               choices:pd.DataFrame, # `budget_choices` of the choice seeds (empty: no best remedy)
+               regime:str)->pd.DataFrame: # 'head', 'scratch' or 'finetune'
+    "The final BN (no remedy) against each of `AGAINST` that ran, per task and the leaves pooled, at each budget of `regime`: the paired gain in minority F1 and its verdict as a claimed gain."
+    x, rows = s[s.regime==regime], []
+    tasks = list(dict.fromkeys(x.task))
+    groups = [(t, (t,)) for t in tasks] + ([('leaves', tuple(t for t in tasks if t in LEAVES))] if sum(t in LEAVES for t in tasks) > 1 else [])
+    for e in sorted(x.epochs.unique()):
+        best = dict(choices[(choices.regime==regime) & (choices.epochs==e)].set_index('task').best) if len(choices) else {}
+        for g, ts in groups:
+            bn = _series(s, regime, ts, 'none', True, e)
+            for against in AGAINST:
+                arm = {t:best.get(t) for t in ts} if against=='the best remedy' else against
+                if (isinstance(arm, dict) and None in arm.values()) or not len(other := _series(s, regime, ts, arm, False, e)): continue
+                aucs = [_series(s, regime, ts, arm, False, e, 'roc_auc').mean(), _series(s, regime, ts, 'none', True, e, 'roc_auc').mean()]
+                r = _judge('the final BN against ' + against, regime, g, bn, other, 'gain', aucs, other.mean())
+                rows.append(dict(regime=regime, group=g, epochs=e, against=against, best=', '.join(sorted(set(arm.values()))) if isinstance(arm, dict) else '',
+                                 mean=r['mean'], half=r['half'], gain=fmt_gain(r['mean'], r['half']), verdict=r['verdict'], why=r['why']))
+    return pd.DataFrame(rows)
+
+# %% ../nbs/19_budget.ipynb #f76b95e7
+def budget_gains(out:str|Path='stores', # folder of the stores
+                 scale:str='full')->pd.DataFrame: # the scale it ran at
+    "`gain_table` of every regime whose comparison runs are complete in `out`, each with its choices where those are complete too."
+    p, parts = budget_progress(out, scale), []
+    for reg in ('head', 'scratch', 'finetune'):
+        if not p.loc[f'budget_{reg}', 'complete']: continue
+        c = f'budget_{reg}_choice'
+        ch = budget_choices(budget_scores(load_study(c, out, scale))) if c in p.index and p.loc[c, 'complete'] else pd.DataFrame()
+        parts.append(gain_table(budget_scores(load_study(f'budget_{reg}', out, scale)), ch, reg))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=['regime', 'group', 'epochs', 'against', 'mean', 'verdict'])
 
 # %% ../nbs/19_budget.ipynb #e58bdf2d
 def _said(h, hyp, group):

@@ -12,12 +12,13 @@ from .report import table1, gain, TRIO_OF
 from .verdict import paired_gain, verdict, fmt_gain, fmt_verdict, EQUIV_MARGIN, VERDICTS
 from .findings import combine, dropped_scores, remedy_scores, dataset_name, PAPER_A, PAPER_B, BEYOND
 from .study import load_study, CONFIRM_REMEDY, CONFIRM_SEEDS, RATIOS, BATCHES
+from .config import STUDY_PLANTS
 
 # %% auto #0
 __all__ = ['PLAN_COMMITTED', 'AMENDED', 'FACTORS_OF', 'PARTS', 'CLAIMS_OF', 'UNTESTED', 'COLORS', 'registered_verdict', 'budget',
            'judged', 'pooled_or_each', 'table1_claims', 'main_effects', 'configs64_claims', 'ratio_claims',
            'batch_claims', 'datasets_claims', 'majority_claims', 'sigmoid_claims', 'remedies_claims', 'confirmation',
-           'code_table', 'seeds_table', 'plot_confirmation', 'confirmation_markdown']
+           'code_table', 'seeds_table', 'plot_confirmation', 'confirmation_markdown', 'at_other_budgets']
 
 # %% ../nbs/21_confirm.ipynb #e8e13b96
 PLAN_COMMITTED = '2026-12-02T03:59:40'
@@ -268,14 +269,35 @@ def plot_confirmation(c:pd.DataFrame, # `confirmation(...)`
     return ax.figure
 
 # %% ../nbs/21_confirm.ipynb #3f9c2ac8
-def confirmation_markdown(c:pd.DataFrame)->str: # `confirmation(...)`
+def confirmation_markdown(c:pd.DataFrame, # `confirmation(...)`
+                          beyond:list|None=None)->str: # one cell per row, e.g. `at_other_budgets(c, ...)`: a last column
     "The confirmation as a Markdown table."
-    head = ("| claim | finding | claim type | measure | gain [interval] | paper's gain | verdict (registered rule) | amended rule, where it differs | budget | shares its baseline with |\n"
-            "|---|---|---|---|---|---|---|---|---|---|")
+    head = ("| claim | finding | claim type | measure | gain [interval] | paper's gain | verdict (registered rule) | amended rule, where it differs | budget | shares its baseline with |"
+            + (" the same comparison at other budgets (budget study, exploratory) |" if beyond else "") + "\n|---|---|---|---|---|---|---|---|---|---|" + ("---|" if beyond else ""))
+    if beyond and len(beyond)!=len(c): raise ValueError(f"beyond has {len(beyond)} cells for {len(c)} rows")
     paper = lambda v: '' if v is None or pd.isna(v) else f"{v:+.3f}"
     lvl = lambda r: '' if r.level==0.95 else f" ({r.level:.1%})"
     cell = lambda r: r.why or r.registered
     amd = lambda r: '' if r.amended==r.registered else (r.amended_why or r.amended)
     part = lambda r: f"; the claim: **{r.claim_verdict}** ({'all parts' if PARTS[r.claim]=='all' else 'either part'} must hold)" if r.claim_verdict else ''
     return '\n'.join([head] + [f"| {r.claim} | {r.finding} | {r.type} | {r.measure} | {r.gain}{lvl(r)} | {paper(r.paper_gain)} | {cell(r)}{part(r)} | {amd(r)} | {r.budget} | {r.shares} |"
-                               for r in c.itertuples()])
+                               + (f" {beyond[i]} |" if beyond else "") for i, r in enumerate(c.itertuples())])
+
+# %% ../nbs/21_confirm.ipynb #8d70358c
+def _budget_key(r):
+    "The budget study's `(regime, group, against)` of a confirmation row, or None."
+    plant = next((p for p in STUDY_PLANTS if p in r.finding), None)
+    if r.claim in ('A1', 'A2', 'R1') and plant:
+        return 'head', plant, {'A1':'none', 'A2':'WL', 'R1':'cb_focal'}[r.claim]
+    if r.claim=='B4': return ('scratch' if 'small_cnn' in r.finding else 'head'), 'digits', 'none'
+    return None
+
+def at_other_budgets(c:pd.DataFrame, # `confirmation(...)`
+                     gains:pd.DataFrame)->list: # `finalbn.budget.budget_gains(...)`: the budget study's gain tables
+    "Per row of `c`: the same comparison in the budget study at each of its budgets, 'epochs: gain (verdict)', or '' where it has none."
+    out = []
+    for r in c.itertuples():
+        k = _budget_key(r)
+        d = gains[(gains.regime==k[0]) & (gains.group==k[1]) & (gains.against==k[2])] if k and len(gains) else gains.iloc[:0]
+        out.append('; '.join(f"{e:g} epochs {m:+.3f} ({v})" for e, m, v in zip(d.epochs, d['mean'], d.verdict)))
+    return out
