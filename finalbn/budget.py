@@ -17,9 +17,9 @@ from .study import GROUPS, load_study, study_configs, study_seeds, store_path
 from .findings import combine
 
 # %% auto #0
-__all__ = ['POSTHOC_ARMS', 'BASE_EPOCHS', 'LEAVES', 'CANDIDATES', 'AGAINST', 'regime_of', 'arm_of', 'bn_shift', 'budget_scores',
-           'budget_progress', 'budget_choices', 'shift_slopes', 'budget_hypotheses', 'lr_gains', 'gain_table',
-           'budget_gains', 'budget_summary', 'budget_curves', 'plot_budget', 'plot_shift']
+__all__ = ['POSTHOC_ARMS', 'BASE_EPOCHS', 'LEAVES', 'CANDIDATES', 'AGAINST', 'REGIME_NAMES', 'regime_of', 'arm_of', 'bn_shift',
+           'budget_scores', 'budget_progress', 'budget_choices', 'shift_slopes', 'budget_hypotheses', 'lr_gains',
+           'gain_table', 'budget_gains', 'budget_rule', 'budget_summary', 'budget_curves', 'plot_budget', 'plot_shift']
 
 # %% ../nbs/19_budget.ipynb #70dad7ed
 def regime_of(x)->str: # a row of `finalbn.report.results` (or a `RunConfig`)
@@ -199,6 +199,30 @@ def budget_gains(out:str|Path='stores', # folder of the stores
         ch = budget_choices(budget_scores(load_study(c, out, scale))) if c in p.index and p.loc[c, 'complete'] else pd.DataFrame()
         parts.append(gain_table(budget_scores(load_study(f'budget_{reg}', out, scale)), ch, reg))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=['regime', 'group', 'epochs', 'against', 'mean', 'verdict'])
+
+# %% ../nbs/19_budget.ipynb #5590bd6a
+REGIME_NAMES = {'head': 'the head over a frozen pretrained body', 'scratch': 'a small CNN from scratch', 'finetune': 'the whole pretrained network fine-tuned'}
+
+def _epochs(es): return ', '.join(f"{e:g}" for e in es) or 'none'
+
+def budget_rule(gains:pd.DataFrame)->str: # `budget_gains(...)`
+    "README's 'when to expect a gain', computed from the gain tables: per regime and group, the budgets at which the final BN beats no BN, and those at which it beats, or does not beat, the best remedy."
+    out = []
+    for reg in dict.fromkeys(gains.regime):
+        for group in [g for g in ('leaves', 'digits') if ((gains.regime==reg) & (gains.group==g)).any()]:
+            d = gains[(gains.regime==reg) & (gains.group==group)]
+            yes = lambda a: list(d[(d.against==a) & (d.verdict=='reproduced')].epochs)
+            cannot = lambda a: list(d[(d.against==a) & d.verdict.isin(['not informative', 'at the ceiling'])].epochs)
+            every = list(d[d.against=='none'].epochs)
+            line = (f"- **{REGIME_NAMES[reg]}, {group}** ({_epochs(every)} epochs): the final BN beats no BN at {_epochs(yes('none'))} epochs"
+                    + (f" (cannot tell at {_epochs(cannot('none'))})" if cannot('none') else ''))
+            if (d.against=='the best remedy').any():
+                b = d[d.against=='the best remedy']
+                no = [f"{e:g} ({best})" for e, best, v in zip(b.epochs, b.best, b.verdict) if v!='reproduced']
+                line += f"; it beats the best remedy of the choice seeds at {_epochs(yes('the best remedy'))} epochs" + (f", not at {', '.join(no)}" if no else '')
+            else: line += f"; it beats the weighted loss at {_epochs(yes('WL'))} epochs (no other remedy ran in this regime)"
+            out.append(line + '.')
+    return '\n'.join(out)
 
 # %% ../nbs/19_budget.ipynb #e58bdf2d
 def _said(h, hyp, group):
