@@ -145,7 +145,7 @@ def budget_hypotheses(s:pd.DataFrame, # `budget_scores` of the comparison seeds
                  _judge('H5 the threshold only: tuned-threshold F1', regime, group, f('none', True, last, 'threshold_f1'),
                         f('none', False, last, 'threshold_f1'), 'no gain', aucs, f('none', False, last, 'threshold_f1').mean())]
         rows += parts + [dict(parts[0], hypothesis='H5 the threshold only', mean=np.nan, half=np.nan,
-                              verdict=combine([p['verdict'] for p in parts]), why='both parts must hold')]
+                              verdict=(v := combine([p['verdict'] for p in parts])), why=f"{v}: both parts must hold")]
         sl = shift_slopes(s, regime, ts)
         if len(sl): rows.append(_judge('H6 the shift follows lr x steps', regime, group, sl, pd.Series(0., sl.index), 'gain', None))
     return rows
@@ -262,7 +262,7 @@ def plot_budget(s:pd.DataFrame, # `budget_scores`
                 regime:str, # 'head', 'scratch' or 'finetune'
                 metric:str='minority_f1', # a column of `budget_scores`
                 ylabel:str|None=None):
-    "`metric` against the training budget, one panel per task, every arm (dotted: without the final BN; solid: with it), bands: 95 % intervals over seeds."
+    "`metric` against the training budget, one panel per task, every arm (dotted: without the final BN; solid: with it); bands: the no-remedy arms' 95 % intervals over seeds."
     c = budget_curves(s[s.regime==regime], metric).loc[regime]
     tasks = list(dict.fromkeys(c.index.get_level_values('task')))
     fig, axs = plt.subplots(1, len(tasks), figsize=(3.6*len(tasks), 3.4), sharey=True, squeeze=False)
@@ -271,8 +271,10 @@ def plot_budget(s:pd.DataFrame, # `budget_scores`
             d = d.droplevel(['arm','bn']).dropna(subset=['mean'])
             st = _style(arm, bn)
             ax.plot(d.index, d['mean'], marker='o', ms=3, **st)
-            ax.fill_between(d.index, d['mean']-d.half.fillna(0), d['mean']+d.half.fillna(0), color=st['color'], alpha=0.08 if arm!='none' else 0.2)
-        ax.set_xscale('log'); ax.set_xticks(sorted(c.index.get_level_values('epochs').unique())); ax.get_xaxis().set_major_formatter(plt.ScalarFormatter())
+            if arm=='none': ax.fill_between(d.index, d['mean']-d.half.fillna(0), d['mean']+d.half.fillna(0), color=st['color'], alpha=0.15)
+        ax.set_xscale('log'); ax.minorticks_off()
+        ax.set_xticks(sorted(c.index.get_level_values('epochs').unique())); ax.get_xaxis().set_major_formatter(plt.ScalarFormatter())
+        if metric in ('minority_f1', 'roc_auc', 'threshold_f1'): ax.set_ylim(0, 1.02)
         ax.set_title(t); ax.set_xlabel('epochs'); ax.grid(alpha=0.3)
     axs[0][0].set_ylabel(ylabel or metric)
     axs[0][-1].legend(fontsize=7, loc='center left', bbox_to_anchor=(1.02, 0.5))

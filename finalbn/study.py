@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses, json, tempfile, time
 from dataclasses import dataclass
 from functools import partial
+from fastcore.meta import delegates
 from pathlib import Path
 import pandas as pd
 from .config import RunConfig, PRESETS, STUDY_PLANTS, STUDY_DIFFICULTY, parse_sets
@@ -280,21 +281,15 @@ def store_path(out:str|Path, # folder of the stores
     own = _study(name).store if name else ''
     return Path(out)/(f"{own}-{scale}.db" if own else f"{scale}.db")
 
-def run_study(name:str, # a key of `STUDIES` or 'all'
+@delegates(sweep, but=['configs', 'seeds', 'store', 'run_fn', 'planned'])
+def run_study(name:str, # a key of `STUDIES`, a key of `GROUPS` or 'all'
               out:str|Path='nbs/study/stores', # folder of the stores
               scale:str='full', # 'tiny', 'full' or 'paper'
               path:str='', # PlantVillage root (scale 'paper')
               folder:str='', # a one-folder-per-class tree of your own (study 'datasets')
               roles:str='', # its roles
               sets:dict|None=None, # fields to change in every config (e.g. sizes)
-              backend:str='local', # `finalbn.sweep.sweep`'s backend: 'local', 'process' or 'ray'
-              workers:int=2, # worker processes ('process')
-              threads:int|None=None, # torch threads per run
-              device:str|None=None, # 'cpu', 'cuda' or None
-              address:str|None=None, # Ray cluster to join ('ray'); None starts a local instance
-              cpus:float=1, # CPUs per Ray task
-              gpus:float=0, # GPUs per Ray task
-              progress:bool=True)->pd.DataFrame: # show the progress bar
+              **kwargs)->pd.DataFrame: # `finalbn.sweep.sweep`'s options: backend, workers, threads, device, address, cpus, gpus, progress
     "Run study `name` (a group, or all) at `scale` into its store in `out` (`store_path`); return the rows of the stores it used."
     stores = {}
     try:
@@ -305,8 +300,7 @@ def run_study(name:str, # a key of `STUDIES` or 'all'
             todo = plan(cfgs, seeds, stores.get(fn, fn))  # a store is opened once the data are checked
             stores[fn] = todo.store
             if todo.stale: print(todo.why(), flush=True)
-            sweep(cfgs, seeds, todo.store, backend=backend, workers=workers, threads=threads, device=device, address=address, cpus=cpus, gpus=gpus,
-                  run_fn=partial(run, epoch_test=True), progress=progress, planned=todo)
+            sweep(cfgs, seeds, todo.store, run_fn=partial(run, epoch_test=True), planned=todo, **kwargs)
         return pd.concat([s.df(status=None) for s in stores.values()], ignore_index=True) if stores else pd.DataFrame()
     finally:
         for s in stores.values(): s.close()
