@@ -15,7 +15,7 @@ from .run import outputs
 
 # %% auto #0
 __all__ = ['MECHANISM_CLAIMS', 'mechanism_arm', 'mechanism_scores', 'mechanism_hypotheses', 'steps_hypothesis', 'mechanism_table',
-           'mechanism_conclusion']
+           'mechanism_conclusion', 'mechanism_markdown']
 
 # %% ../nbs/20_mechanism.ipynb #1a18e8b7
 _PARTS = ('bn', 'bn_center', 'bn_scale', 'bn_affine', 'bn_bias', 'bn_momentum', 'bn_precise', 'temperature')
@@ -105,3 +105,16 @@ def mechanism_conclusion(h:pd.DataFrame)->str: # `mechanism_hypotheses` rows as 
     pre = _direction(h, 'M6 precise statistics matter', 'precise statistics are better', 'the running statistics are better')
     return '\n'.join(parts + ['', "For a user: " + ('; '.join(mom) if mom else "the momentum (0.1 against 0.01) made no shown difference") + '. '
                               + ('; '.join(pre) if pre else "Precise statistics made no shown difference") + '.'])
+
+# %% ../nbs/20_mechanism.ipynb #86cde396
+def mechanism_markdown(h:pd.DataFrame, # `mechanism_hypotheses` rows as a DataFrame
+                       regime:str='head', group:str='leaves')->str: # the rows README shows
+    "README's table of the mechanism study: one row per hypothesis, its claim type, and its gain and verdict at each budget, for one regime and group."
+    d = h[(h.regime==regime) & (h.group==group)]
+    es = sorted(d.epochs.dropna().unique())
+    cols = [f"{e:g} epochs" for e in es] + (['600 steps'] if d.epochs.isna().any() else [])
+    rows = []
+    for name, g in d.groupby('hypothesis', sort=False):
+        cell = {(f"{r.epochs:g} epochs" if np.isfinite(r.epochs) else '600 steps'): f"{fmt_gain(r.mean, r.half)} ({r.verdict})" for r in g.itertuples()}
+        rows.append(f"| {name} | {g.claim.iloc[0]} | " + ' | '.join(cell.get(c, '') for c in cols) + ' |')
+    return '\n'.join([f"| hypothesis | claim type | {' | '.join(cols)} |", '|---|---|' + '---|'*len(cols)] + rows)
