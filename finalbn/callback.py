@@ -91,7 +91,7 @@ class FinalBN(Callback):
         lin = _logits(self.learn, self.layer)
         had = get_final_bn(self.model, self.layer) is not None
         bn = _add_final_bn(self.model, self.momentum, self.affine, self.eps, self.layer, center=self.center, scale=self.scale, bias=self.bias)
-        _opt_add(self.learn, [p for p in bn.parameters() if p.requires_grad], lin.weight)
+        _opt_add(self.learn, bn.parameters(), lin.weight)
         return bn, not had
 
     def _undo(self):
@@ -136,7 +136,7 @@ def add_final_bn(self:Learner,
     "Add a final `BatchNorm1d` after the logits layer of `self.model` (unless it has one) and to the optimizer."
     lin = _logits(self, layer)
     bn = _add_final_bn(self.model, momentum, affine, eps, layer, center=center, scale=scale, bias=bias)
-    _opt_add(self, [p for p in bn.parameters() if p.requires_grad], lin.weight)
+    _opt_add(self, bn.parameters(), lin.weight)
     return self
 
 # %% ../nbs/01_callback.ipynb #d947e82e

@@ -167,7 +167,9 @@ def add_final_bn(model:nn.Module, # a classifier, changed in place
     if parent is None: raise TypeError(f"`model` is a bare {lin}: put it in an nn.Sequential to add a layer after it")
     kw = dict(eps=eps, momentum=momentum, affine=affine)
     bn = nn.BatchNorm1d(lin.out_features, **kw) if center and scale else PartialBN(lin.out_features, center, scale, **kw)
-    if not bias: bn.bias.requires_grad_(False)
+    if not bias:  # a buffer, not a parameter: no optimizer, `freeze` or splitter can train it
+        del bn.bias
+        bn.register_buffer('bias', torch.zeros(lin.out_features))
     bn.to(device=lin.weight.device, dtype=lin.weight.dtype).train(lin.training)
     if isinstance(parent, nn.Sequential): parent.insert(list(parent._modules).index(attr)+1, bn)
     else: setattr(parent, attr, LinearBN(lin, bn))
