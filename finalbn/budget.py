@@ -10,20 +10,21 @@ import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
 from .metrics import classification_metrics
 from .report import minority_f1
-from .verdict import paired_gain, verdict, fmt_gain, fmt_verdict, EQUIV_MARGIN
+from .verdict import paired_gain, verdict, fmt_gain, fmt_verdict
 from .run import outputs, posthoc_scores
 from pathlib import Path
 from .study import GROUPS, load_study, study_configs, study_seeds, store_path
 from .findings import combine
 
 # %% auto #0
-__all__ = ['POSTHOC_ARMS', 'BASE_EPOCHS', 'LEAVES', 'CANDIDATES', 'AGAINST', 'REGIME_NAMES', 'regime_of', 'arm_of', 'bn_shift',
-           'budget_scores', 'budget_progress', 'budget_choices', 'shift_slopes', 'budget_hypotheses', 'lr_gains',
-           'gain_table', 'budget_gains', 'budget_rule', 'budget_summary', 'budget_curves', 'plot_budget', 'plot_shift']
+__all__ = ['POSTHOC_ARMS', 'BASE_EPOCHS', 'LEAVES', 'CANDIDATES', 'AGAINST', 'REGIME_NAMES', 'SAID', 'regime_of', 'arm_of',
+           'bn_shift', 'posthoc_metrics', 'budget_scores', 'budget_progress', 'task_groups', 'budget_choices',
+           'judged_pair', 'shift_slopes', 'budget_hypotheses', 'lr_gains', 'gain_table', 'budget_gains', 'budget_rule',
+           'budget_summary', 'budget_curves', 'plot_budget', 'plot_shift']
 
 # %% ../nbs/19_budget.ipynb #70dad7ed
 def regime_of(x)->str: # a row of `finalbn.report.results` (or a `RunConfig`)
-    "The training regime of a run: 'head' (frozen body), 'finetune' (fastai's `fine_tune`) or 'scratch' (no pretrained weights)."
+    "The training regime of a run: 'head' (frozen body), 'finetune' (fastai's `fine_tune`), 'scratch' (no pretrained weights) or 'body' (a pretrained body trained from the start)."
     return 'finetune' if x.sched=='fine_tune' else 'head' if x.frozen else 'scratch' if not x.pretrained else 'body'
 
 def arm_of(x)->str: # a row of `results`
@@ -44,7 +45,10 @@ def bn_shift(info:dict)->tuple: # a run's `info` with the final BN's state (`inf
 POSTHOC_ARMS = ('posthoc_la', 'threshold', 'tau_norm')
 "The post-hoc remedies the budget study computes from each no-remedy run without the final BN, tuned on its tuning split."
 
-def _posthoc_row(rem, o, x):
+def posthoc_metrics(rem:str, # a post-hoc remedy of `finalbn.config.POSTHOC`
+                    o:dict, # the run's kept arrays (`finalbn.run.outputs`)
+                    x)->dict: # the run's row of `results`
+    "Minority F1, ROC-AUC, ECE and the tuned value of the post-hoc remedy `rem` applied to a stored run."
     p, y, value = posthoc_scores(rem, o, x['info'], x)
     m = classification_metrics(p, y, x['info']['classes'])
     return dict(minority_f1=minority_f1(m, x['info']), roc_auc=m['roc_auc'], ece=m['ece'], value=value)
@@ -60,9 +64,9 @@ def budget_scores(res:pd.DataFrame)->pd.DataFrame: # `load_study('budget_...', .
                        scale=scale, shift=shift, threshold_f1=np.nan)
         if r['arm']!='none': rows.append(r); continue
         o = outputs(x['info'])
-        r['threshold_f1'] = _posthoc_row('threshold', o, x)['minority_f1']
+        r['threshold_f1'] = posthoc_metrics('threshold', o, x)['minority_f1']
         rows.append(r)
-        if not x.bn: rows += [key | dict(arm=rem, steps=steps, **_posthoc_row(rem, o, x)) for rem in POSTHOC_ARMS]
+        if not x.bn: rows += [key | dict(arm=rem, steps=steps, **posthoc_metrics(rem, o, x)) for rem in POSTHOC_ARMS]
     return pd.DataFrame(rows)
 
 # %% ../nbs/19_budget.ipynb #96d0fd96
@@ -86,6 +90,11 @@ CANDIDATES = ('WL', 'la_loss', 'cb_focal', 'ldam_drw', 'crt') + POSTHOC_ARMS
 
 def _at_base_lr(s): return s[s.lr==s.groupby(['regime','task']).lr.transform('max')]
 
+def task_groups(tasks)->list: # task names, e.g. a column of `budget_scores`
+    "`[(group, tasks)]`: the leaves pooled (when there are plants), then each task alone: how every verdict here groups tasks."
+    ts = list(dict.fromkeys(tasks))
+    return ([('leaves', tuple(t for t in ts if t in LEAVES))] if any(t in LEAVES for t in ts) else []) + [(t, (t,)) for t in ts]
+
 def budget_choices(s:pd.DataFrame)->pd.DataFrame: # `budget_scores` of the choice seeds
     "Per regime, task and budget: the logit-adjusted loss's tau and the best remedy (largest mean minority F1, without the final BN)."
     m = _at_base_lr(s)[lambda d: ~d.bn].groupby(['regime','task','epochs','arm']).minority_f1.mean()
@@ -106,7 +115,10 @@ def _series(s, regime, tasks, arm, bn, epochs, metric='minority_f1'):
     x = pd.concat([x[(x.task==t) & (x.arm==(arm[t] if isinstance(arm, dict) else arm))] for t in tasks])
     return x.set_index(['task','seed'])[metric].sort_index()
 
-def _judge(name, regime, group, a, b, claim, aucs, base_f1=None):
+def judged_pair(name:str, regime:str, group:str, # what is judged, and where
+                a:pd.Series, b:pd.Series, # paired values indexed by (task, seed)
+                claim:str, aucs:list|None, base_f1:float|None=None)->dict: # as `finalbn.verdict.verdict` takes them
+    "The paired gain of `a` over `b`, its verdict under `claim` and why, as one row; refuses arms that are not paired."
     if not len(a) or not a.index.equals(b.index): raise ValueError(f"{name} on {regime} {group}: arms not paired ({len(a)} and {len(b)} runs)")
     g, h = paired_gain(a.values, b.values)
     v = verdict(g, h, claim, aucs=aucs, base_f1=base_f1)
@@ -125,29 +137,28 @@ def budget_hypotheses(s:pd.DataFrame, # `budget_scores` of the comparison seeds
     "H1-H6 of `study/14_budget` in `regime`, for the leaves pooled and each task: one row each, the parts of H5 and their combination included."
     budgets = sorted(s[s.regime==regime].epochs.unique())
     short, base, last = budgets[0], BASE_EPOCHS if BASE_EPOCHS in budgets else budgets[0], budgets[-1]
-    tasks = [t for t in dict.fromkeys(s[s.regime==regime].task)]
-    groups = ([('leaves', tuple(t for t in tasks if t in LEAVES))] if any(t in LEAVES for t in tasks) else []) + [(t, (t,)) for t in tasks]
+    groups = task_groups(s[s.regime==regime].task)
     rows = []
     for group, ts in groups:
         f = lambda arm, bn, e, metric='minority_f1': _series(s, regime, ts, arm, bn, e, metric)
         roc = lambda *arms: [f(a, b, e, 'roc_auc').mean() for a, b, e in arms]
         gain = lambda e: f('none', True, e) - f('none', False, e)
-        rows.append(_judge('H1 the gain shrinks', regime, group, gain(base), gain(last), 'gain',
+        rows.append(judged_pair('H1 the gain shrinks', regime, group, gain(base), gain(last), 'gain',
                            roc(('none', False, base), ('none', True, base), ('none', False, last), ('none', True, last)), f('none', False, base).mean()))
         for name, e in (('H2 a faster start', short), ('H3 a better end point', last)):
-            rows.append(_judge(name, regime, group, f('none', True, e), f('none', False, e), 'gain',
+            rows.append(judged_pair(name, regime, group, f('none', True, e), f('none', False, e), 'gain',
                                roc(('none', False, e), ('none', True, e)), f('none', False, e).mean()))
         c = choices[(choices.regime==regime) & (choices.epochs==last)].set_index('task').best
-        rows.append(_judge('H4 no better than the best remedy', regime, group, f('none', True, last), f(dict(c), False, last), 'no improvement',
+        rows.append(judged_pair('H4 no better than the best remedy', regime, group, f('none', True, last), f(dict(c), False, last), 'no improvement',
                            roc((dict(c), False, last), ('none', True, last)), f(dict(c), False, last).mean()))
         aucs = roc(('none', False, last), ('none', True, last))
-        parts = [_judge('H5 the threshold only: ROC-AUC', regime, group, f('none', True, last, 'roc_auc'), f('none', False, last, 'roc_auc'), 'no gain', aucs),
-                 _judge('H5 the threshold only: tuned-threshold F1', regime, group, f('none', True, last, 'threshold_f1'),
+        parts = [judged_pair('H5 the threshold only: ROC-AUC', regime, group, f('none', True, last, 'roc_auc'), f('none', False, last, 'roc_auc'), 'no gain', aucs),
+                 judged_pair('H5 the threshold only: tuned-threshold F1', regime, group, f('none', True, last, 'threshold_f1'),
                         f('none', False, last, 'threshold_f1'), 'no gain', aucs, f('none', False, last, 'threshold_f1').mean())]
         rows += parts + [dict(parts[0], hypothesis='H5 the threshold only', mean=np.nan, half=np.nan,
                               verdict=(v := combine([p['verdict'] for p in parts])), why=f"{v}: both parts must hold")]
         sl = shift_slopes(s, regime, ts)
-        if len(sl): rows.append(_judge('H6 the shift follows lr x steps', regime, group, sl, pd.Series(0., sl.index), 'gain', None))
+        if len(sl): rows.append(judged_pair('H6 the shift follows lr x steps', regime, group, sl, pd.Series(0., sl.index), 'gain', None))
     return rows
 
 # %% ../nbs/19_budget.ipynb #8f55ea36
@@ -160,7 +171,7 @@ def lr_gains(s:pd.DataFrame, # `budget_scores` of the comparison seeds
         for (lr, e), d in g.groupby(['lr', 'epochs']):
             a, b = (d[d.bn==k].set_index(['task','seed']).sort_index() for k in (True, False))
             if not len(a): continue
-            r = _judge('the final BN against none', regime, group, a.minority_f1, b.minority_f1, 'gain', [b.roc_auc.mean(), a.roc_auc.mean()], b.minority_f1.mean())
+            r = judged_pair('the final BN against none', regime, group, a.minority_f1, b.minority_f1, 'gain', [b.roc_auc.mean(), a.roc_auc.mean()], b.minority_f1.mean())
             rows.append(dict(group=group, lr=lr, epochs=e, none=b.minority_f1.mean(), bn=a.minority_f1.mean(), gain=fmt_gain(r['mean'], r['half']), verdict=r['verdict']))
     return pd.DataFrame(rows)
 
@@ -173,8 +184,7 @@ def gain_table(s:pd.DataFrame, # `budget_scores` of the comparison seeds
                regime:str)->pd.DataFrame: # 'head', 'scratch' or 'finetune'
     "The final BN (no remedy) against each of `AGAINST` that ran, per task and the leaves pooled, at each budget of `regime`: the paired gain in minority F1 and its verdict as a claimed gain."
     x, rows = s[s.regime==regime], []
-    tasks = list(dict.fromkeys(x.task))
-    groups = [(t, (t,)) for t in tasks] + ([('leaves', tuple(t for t in tasks if t in LEAVES))] if sum(t in LEAVES for t in tasks) > 1 else [])
+    groups = task_groups(x.task)
     for e in sorted(x.epochs.unique()):
         best = dict(choices[(choices.regime==regime) & (choices.epochs==e)].set_index('task').best) if len(choices) else {}
         for g, ts in groups:
@@ -183,7 +193,7 @@ def gain_table(s:pd.DataFrame, # `budget_scores` of the comparison seeds
                 arm = {t:best.get(t) for t in ts} if against=='the best remedy' else against
                 if (isinstance(arm, dict) and None in arm.values()) or not len(other := _series(s, regime, ts, arm, False, e)): continue
                 aucs = [_series(s, regime, ts, arm, False, e, 'roc_auc').mean(), _series(s, regime, ts, 'none', True, e, 'roc_auc').mean()]
-                r = _judge('the final BN against ' + against, regime, g, bn, other, 'gain', aucs, other.mean())
+                r = judged_pair('the final BN against ' + against, regime, g, bn, other, 'gain', aucs, other.mean())
                 rows.append(dict(regime=regime, group=g, epochs=e, against=against, best=', '.join(sorted(set(arm.values()))) if isinstance(arm, dict) else '',
                                  mean=r['mean'], half=r['half'], gain=fmt_gain(r['mean'], r['half']), verdict=r['verdict'], why=r['why']))
     return pd.DataFrame(rows)
@@ -202,25 +212,23 @@ def budget_gains(out:str|Path='stores', # folder of the stores
 
 # %% ../nbs/19_budget.ipynb #5590bd6a
 REGIME_NAMES = {'head': 'the head over a frozen pretrained body', 'scratch': 'a small CNN from scratch', 'finetune': 'the whole pretrained network fine-tuned'}
-
-def _epochs(es): return ', '.join(f"{e:g}" for e in es) + ' epochs' if len(es) else 'no budget'
+SAID = {'reproduced': 'gain', 'not reproduced': 'no gain', 'inconclusive': 'inconclusive', 'at the ceiling': 'at the ceiling', 'not informative': 'not learned'}
+"How `budget_rule` words each verdict of a claimed gain."
 
 def budget_rule(gains:pd.DataFrame)->str: # `budget_gains(...)`
-    "README's 'when to expect a gain', computed from the gain tables: per regime and group, where the final BN beats no BN, and where it is ahead of, behind or not told apart from the best remedy; then the regimes not measured."
+    "README's 'when to expect a gain', from the gain tables: per regime and group, the verdict on the final BN's gain over no BN and over the best remedy at each budget; then the regimes not measured."
     out = []
     for reg in dict.fromkeys(gains.regime):
         for group in [g for g in ('leaves', 'digits') if ((gains.regime==reg) & (gains.group==g)).any()]:
             d = gains[(gains.regime==reg) & (gains.group==group)]
-            at = lambda a, ok: list(d[(d.against==a) & ok(d)].epochs)
-            line = (f"- **{REGIME_NAMES[reg]}, {group}**: the final BN beats no BN at {_epochs(at('none', lambda x: x.verdict=='reproduced'))}"
-                    f", not at {_epochs(at('none', lambda x: x.verdict!='reproduced'))}")
+            said = lambda b: ', '.join(f"{e:g} epochs {SAID[v]}" for e, v in zip(b.epochs, b.verdict))
             other = 'the best remedy' if (d.against=='the best remedy').any() else 'WL'
             b = d[d.against==other]
-            lo, hi = b['mean']-b.half, b['mean']+b.half
-            line += (f"; against {'the best remedy (chosen on other seeds: ' + ', '.join(sorted(set(', '.join(b.best).split(', ')))) + ')' if other!='WL' else 'the weighted loss (no other remedy ran)'}"
-                     f" it is ahead at {_epochs(list(b.epochs[lo>0]))}, behind at {_epochs(list(b.epochs[hi<0]))}"
-                     f", not told apart at {_epochs(list(b.epochs[(lo<=0) & (hi>=0)]))}.")
-            out.append(line)
+            behind = list(b.epochs[b['mean']+b.half < 0])
+            names = ', '.join(sorted(set(', '.join(b.best).split(', ')))) if other!='WL' else ''
+            out.append(f"- **{REGIME_NAMES[reg]}, {group}**: the final BN against no BN: {said(d[d.against=='none'])}; against "
+                       + (f"the best remedy (chosen on other seeds: {names}): " if names else "the weighted loss (the regime's only remedy): ") + said(b)
+                       + (f"; the remedy ahead (interval below 0) at {', '.join(f'{e:g}' for e in behind)} epochs" if behind else '') + '.')
     missing = [n for r, n in REGIME_NAMES.items() if r not in set(gains.regime)]
     return '\n'.join(out + ([f"- not measured yet (`finalbn study budget` runs them): {'; '.join(missing)}."] if missing else []))
 
@@ -250,7 +258,7 @@ def budget_curves(s:pd.DataFrame, # `budget_scores`
                   metric:str='minority_f1')->pd.DataFrame: # a column of `budget_scores`
     "Mean `metric` and the half-width of its 95 % interval over seeds per regime, task, arm, final BN and budget (base learning rate)."
     g = _at_base_lr(s).groupby(['regime','task','arm','bn','epochs'])[metric]
-    return pd.DataFrame(dict(mean=g.mean(), half=g.apply(lambda x: paired_gain(x.values)[1] if len(x)>1 else np.nan), n=g.size()))
+    return pd.DataFrame(dict(mean=g.mean(), half=g.apply(lambda x: paired_gain(x.dropna().values)[1] if x.notna().sum()>1 else np.nan), n=g.count()))
 
 def _style(arm, bn):
     arms = ('none', 'WL', 'la_loss@0.5', 'la_loss@1', 'la_loss@2', 'cb_focal', 'ldam_drw', 'crt') + POSTHOC_ARMS
@@ -288,9 +296,9 @@ def plot_shift(s:pd.DataFrame, # `budget_scores`
     x = s[(s.regime==regime) & s.bn & (s.arm=='none')]
     fig, ax = plt.subplots(figsize=(5, 3.6))
     for i, (t, d) in enumerate(x.groupby('task', sort=False)):
-        for lr, m in (('max', 'o'), ('min', 'x')):
-            e = d[d.lr==getattr(d.lr, lr)()]
-            ax.scatter(e.lr*e.steps, e['shift'], marker=m, color=plt.cm.tab10(i), s=14, label=f"{t}, lr {e.lr.iloc[0]:g}" if len(e) else None)
+        for lr, m in zip(sorted(d.lr.unique(), reverse=True), 'ox'):
+            e = d[d.lr==lr]
+            ax.scatter(e.lr*e.steps, e['shift'], marker=m, color=plt.cm.tab10(i), s=14, label=f"{t}, lr {lr:g}")
     ax.set_xscale('log'); ax.axhline(0, color='k', lw=0.5)
     ax.set_xlabel('lr x optimiser steps'); ax.set_ylabel('shift of the logit difference (eval mode)')
     ax.legend(fontsize=7); ax.grid(alpha=0.3); fig.tight_layout()

@@ -232,6 +232,7 @@ def check_final_layer(c:RunConfig):
     if c.temperature < 0: raise ValueError(f"temperature must be > 0 (0: none), not {c.temperature}")
     if c.temperature and c.bn: raise ValueError("temperature divides a plain model's logits in place of the final BN's scale: set bn=False")
     if c.head_bias!='model' and c.remedy=='ldam_drw': raise ValueError("remedy 'ldam_drw' has a cosine head without a bias: leave head_bias='model'")
+    if c.bn_precise and c.remedy=='crt': raise ValueError("remedy 'crt' retrains the head after the fit and would overwrite the precise statistics: set bn_precise=False")
 
 # %% ../nbs/07_config.ipynb #eb3d7c9f
 def factors_of(config_id:int)->dict: # a number in 0..63

@@ -273,7 +273,7 @@ def confirmation_markdown(c:pd.DataFrame, # `confirmation(...)`
                           beyond:list|None=None)->str: # one cell per row, e.g. `at_other_budgets(c, ...)`: a last column
     "The confirmation as a Markdown table."
     head = ("| claim | finding | claim type | measure | gain [interval] | paper's gain | verdict (registered rule) | amended rule, where it differs | budget | shares its baseline with |"
-            + (" the same comparison at other budgets (budget study, exploratory) |" if beyond else "") + "\n|---|---|---|---|---|---|---|---|---|---|" + ("---|" if beyond else ""))
+            + (" this comparison in the budget study (exploratory: seeds 200-204, its own splits), by budget |" if beyond else "") + "\n|---|---|---|---|---|---|---|---|---|---|" + ("---|" if beyond else ""))
     if beyond and len(beyond)!=len(c): raise ValueError(f"beyond has {len(beyond)} cells for {len(c)} rows")
     paper = lambda v: '' if v is None or pd.isna(v) else f"{v:+.3f}"
     lvl = lambda r: '' if r.level==0.95 else f" ({r.level:.1%})"

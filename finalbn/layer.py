@@ -110,6 +110,7 @@ class PartialBN(nn.BatchNorm1d):
                  scale:bool=True, # divide by the batch standard deviation (eval: the running one)
                  **kw): # `nn.BatchNorm1d`'s eps, momentum, affine
         if not (center or scale): raise ValueError("a PartialBN needs center=True or scale=True: with neither it normalises nothing")
+        if not kw.get('track_running_stats', True): raise ValueError("a PartialBN keeps running statistics: leave track_running_stats=True")
         super().__init__(num_features, **kw)
         self.center, self.scale = center, scale
 

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from .config import LATER_FIELDS
 from .verdict import fmt_gain
 from .study import MECHANISM_ARMS, STEPS_BATCHES
-from .budget import regime_of, bn_shift, _posthoc_row, _judge, LEAVES
+from .budget import regime_of, bn_shift, posthoc_metrics, judged_pair, task_groups, LEAVES
 from .run import outputs
 
 # %% auto #0
@@ -34,7 +34,7 @@ def mechanism_scores(res:pd.DataFrame)->pd.DataFrame: # `load_study('mechanism',
         scale, shift = bn_shift(x['info']) if x.bn else (np.nan, np.nan)
         rows.append(dict(regime=regime_of(x), task=x.plant or 'digits', arm=mechanism_arm(x), epochs=int(x.epochs), bs=int(x.bs), seed=int(x.seed),
                          minority_f1=x.minority_f1, roc_auc=x.roc_auc, ece=x.ece, scale=scale, shift=shift,
-                         threshold_f1=_posthoc_row('threshold', outputs(x['info']), x)['minority_f1']))
+                         threshold_f1=posthoc_metrics('threshold', outputs(x['info']), x)['minority_f1']))
     return pd.DataFrame(rows)
 
 # %% ../nbs/20_mechanism.ipynb #0b79a111
@@ -55,13 +55,7 @@ def _main(s):
     s = s[s.epochs!=s.bs.map(STEPS_BATCHES)]
     return s[s.bs==s.groupby(['regime','task']).bs.transform(lambda b: b.mode().iloc[0])]
 
-def _groups(s):
-    out = []
-    for reg in dict.fromkeys(s.regime):
-        tasks = list(dict.fromkeys(s[s.regime==reg].task))
-        if any(t in LEAVES for t in tasks): out.append((reg, 'leaves', tuple(t for t in tasks if t in LEAVES)))
-        out += [(reg, t, (t,)) for t in tasks if t not in LEAVES]
-    return out
+def _groups(s): return [(reg, g, ts) for reg in dict.fromkeys(s.regime) for g, ts in task_groups(s[s.regime==reg].task) if g=='leaves' or g not in LEAVES]
 
 def mechanism_hypotheses(s:pd.DataFrame)->list: # `mechanism_scores`
     "M1-M8 and M10 per regime, group (the leaves pooled, the digits) and budget, and M9: one row each, with its verdict."
@@ -73,7 +67,7 @@ def mechanism_hypotheses(s:pd.DataFrame)->list: # `mechanism_scores`
             for name, a, b, claim, metric in MECHANISM_CLAIMS:
                 if not (x.arm==a).any() or not (x.arm==b).any(): continue
                 base = None if metric=='roc_auc' else arm(b).mean()
-                r = _judge(name, reg, group, arm(a, metric), arm(b, metric), claim, [arm(b, 'roc_auc').mean(), arm(a, 'roc_auc').mean()], base)
+                r = judged_pair(name, reg, group, arm(a, metric), arm(b, metric), claim, [arm(b, 'roc_auc').mean(), arm(a, 'roc_auc').mean()], base)
                 rows.append(r | dict(epochs=e))
     return rows + steps_hypothesis(s)
 
@@ -82,8 +76,8 @@ def steps_hypothesis(s:pd.DataFrame)->list: # `mechanism_scores`
     x = s[s.task.isin(LEAVES) & s.arm.isin(['none', 'BN']) & s.apply(lambda r: STEPS_BATCHES.get(r.bs)==r.epochs, axis=1)]
     if not len(x) or not {8, 128} <= set(x.bs): return []
     gain = lambda bs: (lambda d: d[d.arm=='BN'].minority_f1 - d[d.arm=='none'].minority_f1)(x[x.bs==bs].set_index(['task','seed']).sort_index())
-    aucs = list(x.groupby(['bs','arm']).roc_auc.mean().values)
-    return [_judge('M9 a step-count effect, not a batch-size effect', 'head', 'leaves', gain(8), gain(128), 'no gain', aucs,
+    aucs = list(x[x.bs.isin([8, 128])].groupby(['bs','arm']).roc_auc.mean().values)
+    return [judged_pair('M9 a step-count effect, not a batch-size effect', 'head', 'leaves', gain(8), gain(128), 'no gain', aucs,
                    x[(x.bs==8) & (x.arm=='none')].minority_f1.mean()) | dict(epochs=np.nan)]
 
 # %% ../nbs/20_mechanism.ipynb #3a6fdb22
