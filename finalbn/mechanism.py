@@ -97,8 +97,11 @@ def mechanism_conclusion(h:pd.DataFrame)->str: # `mechanism_hypotheses` rows as 
     parts = [f"- **{n}**: reproduced in {', '.join(w) if w else 'no regime, group or budget'}." for n in dict.fromkeys(h.hypothesis) for w in [held(n)]]
     mom = _direction(h, 'M5 the momentum matters', 'momentum 0.1 is better', 'momentum 0.01 is better')
     pre = _direction(h, 'M6 precise statistics matter', 'precise statistics are better', 'the running statistics are better')
+    m4 = h[(h.hypothesis=='M4 the learned bias carries the gain') & (h['mean']+h.half < 0)]
+    bias = [f"{r.regime}, {r.group}, {r.epochs:g} epochs: the bias kept at 0 is better ({fmt_gain(-r.mean, r.half)})" for r in m4.itertuples()]
     return '\n'.join(parts + ['', "For a user: " + ('; '.join(mom) if mom else "the momentum (0.1 against 0.01) made no shown difference") + '. '
-                              + ('; '.join(pre) if pre else "Precise statistics made no shown difference") + '.'])
+                              + ('; '.join(pre) if pre else "Precise statistics made no shown difference") + '. '
+                              + ('; '.join(bias) if bias else "Keeping the layer's bias at 0 was nowhere shown better") + '.'])
 
 # %% ../nbs/20_mechanism.ipynb #86cde396
 def mechanism_markdown(h:pd.DataFrame, # `mechanism_hypotheses` rows as a DataFrame
